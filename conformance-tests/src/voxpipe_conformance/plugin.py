@@ -1,0 +1,1 @@
+"""voxpipe plugin entry point of the conformance package."""

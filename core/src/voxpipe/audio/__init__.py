@@ -1,0 +1,9 @@
+"""Audio utilities: resampling, mixing, G.711 codecs, and the filter/mixer/VAD interfaces.
+
+Plugin distributions add modules below this package (``voxpipe.audio.vad.<name>``,
+``voxpipe.audio.filters.<name>`` ...), so it is a ``pkgutil`` namespace.
+"""
+
+from pkgutil import extend_path
+
+__path__ = extend_path(__path__, __name__)

@@ -6,7 +6,6 @@ import warnings
 
 import numpy as np
 import pytest
-
 from voxpipe.audio.utils import alaw_decode, alaw_encode, ulaw_decode, ulaw_encode
 
 with warnings.catch_warnings():

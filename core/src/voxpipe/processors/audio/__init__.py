@@ -1,0 +1,5 @@
+"""Audio processors: :class:`~voxpipe.processors.audio.audio_buffer_processor.AudioBufferProcessor` ..."""
+
+from pkgutil import extend_path
+
+__path__ = extend_path(__path__, __name__)

@@ -154,3 +154,28 @@ async def test_converters_at_equal_rates_only_change_the_encoding() -> None:
 def test_create_default_resampler_is_deprecated() -> None:
     with pytest.warns(DeprecationWarning, match="create_stream_resampler"):
         create_default_resampler()
+
+
+def _biquad(b: tuple, a: tuple, x: np.ndarray) -> np.ndarray:
+    """Direct-form-I biquad from zero state: the time-domain reference."""
+    b = [c / a[0] for c in b]
+    a = [c / a[0] for c in a]
+    y = np.zeros_like(x)
+    x1 = x2 = y1 = y2 = 0.0
+    for i, xi in enumerate(x):
+        yi = b[0] * xi + b[1] * x1 + b[2] * x2 - a[1] * y1 - a[2] * y2
+        x2, x1, y2, y1 = x1, xi, y1, yi
+        y[i] = yi
+    return y
+
+
+@pytest.mark.parametrize(("rate", "n"), [(8000, 256), (16000, 160), (16000, 512), (48000, 1536)])
+def test_frequency_domain_loudness_matches_time_domain_k_weighting(rate: int, n: int) -> None:
+    from voxpipe.audio._loudness import _highpass, _shelf, block_loudness
+
+    rng = np.random.default_rng(rate + n)
+    for x in (rng.normal(0, 3000, n), 3000 * np.sin(2 * np.pi * 300 * np.arange(n) / rate)):
+        x = x.astype(np.int16).astype(np.float64)
+        y = _biquad(*_highpass(rate), _biquad(*_shelf(rate), x))
+        reference = -0.691 + 10 * math.log10(np.mean(y**2))
+        assert block_loudness(x, rate) == pytest.approx(reference, abs=0.25)

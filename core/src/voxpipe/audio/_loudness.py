@@ -4,7 +4,7 @@ The signal is K-weighted — a +4 dB high shelf near 1.5 kHz and a high-pass nea
 38 Hz, both as RBJ biquads designed for the actual sample rate — and its mean
 square becomes ``-0.691 + 10·log10(ms)`` LUFS. The filter is applied in the
 frequency domain (|H|² on the power spectrum, Parseval), which treats the block
-as periodic; for the 10–50 ms chunks a VAD feeds it the result is within a
+as periodic; for the 10–50 ms chunks a VAD feeds it the result is within
 0.25 dB of a time-domain filter (tested), at a fraction of the cost.
 
 As in Pipecat, samples are taken at int16 scale (not normalised to ±1), so a

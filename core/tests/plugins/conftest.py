@@ -1,10 +1,9 @@
 from __future__ import annotations
 
 import pytest
-from plugin_dists import Dists
-
 import voxpipe.plugins.manager as manager_module
 import voxpipe.plugins.registry as registry_module
+from plugin_dists import Dists
 
 
 @pytest.fixture

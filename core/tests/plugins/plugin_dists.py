@@ -15,7 +15,7 @@ import textwrap
 import uuid
 from pathlib import Path
 
-MANIFEST_HOOK = '''
+MANIFEST_HOOK = """
 from voxpipe.plugins import PluginManifest, ServiceSpec, hookimpl
 
 @hookimpl
@@ -25,7 +25,7 @@ def voxpipe_plugin_manifest():
         services=[{services}], license="MIT", docs_url="https://example.org/{name}",
         description="The {name} plugin.",
     )
-'''
+"""
 
 
 class Dists:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 
 import pytest
-
 from voxpipe.errors import PluginError, PluginNotInstalledError
 from voxpipe.plugins import PluginManager, get_plugin_manager, hookimpl
 

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import pytest
-
 from voxpipe.errors import IncompatiblePluginError, PluginError
 from voxpipe.plugins import PLUGIN_API_VERSION, SERVICE_KINDS, PluginManifest, ServiceSpec
 from voxpipe.plugins.manifest import validate_manifest

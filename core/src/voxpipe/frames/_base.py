@@ -38,6 +38,14 @@ _ids = itertools.count(1)
 _counts: dict[type, itertools.count] = {}
 
 
+def new_frame_identity(cls: type) -> tuple[int, str]:
+    """A fresh ``(id, name)`` pair for a frame of class ``cls``."""
+    counter = _counts.get(cls)
+    if counter is None:
+        counter = _counts[cls] = itertools.count(0)
+    return next(_ids), f"{cls.__name__}#{next(counter)}"
+
+
 def format_pts(pts: int | None) -> str | None:
     """Render a presentation timestamp in nanoseconds as ``H:MM:SS.ffffff``."""
     if pts is None:
@@ -79,12 +87,7 @@ class Frame(_Root):
     broadcast_sibling_id: int | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        cls = type(self)
-        counter = _counts.get(cls)
-        if counter is None:
-            counter = _counts[cls] = itertools.count(0)
-        self.id = next(_ids)
-        self.name = f"{cls.__name__}#{next(counter)}"
+        self.id, self.name = new_frame_identity(type(self))
         self.pts = None
         self.metadata = {}
         self.transport_source = None

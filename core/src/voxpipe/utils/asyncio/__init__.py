@@ -1,0 +1,1 @@
+"""asyncio helpers: task ownership and bounded cancellation."""

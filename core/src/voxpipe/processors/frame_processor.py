@@ -337,6 +337,9 @@ class FrameProcessor(BaseObject):
         if isinstance(frame, SystemFrame):
             await self._receive(frame, direction)
             return
+        if not self._started:
+            logger.warning("%s: dropping %s queued before the pipeline started", self, frame)
+            return
         lane = self._ensure_lane()
         if lane.head is self and direction is _DOWN:
             lane.put_entry(self, frame, direction)
@@ -352,6 +355,9 @@ class FrameProcessor(BaseObject):
             if lane.task is None or _c_current_task(lane.loop) is not lane.task:
                 await self._deliver(frame, direction)
                 return
+        elif not self._started:
+            logger.debug("%s: dropping %s received before StartFrame", self, frame)
+            return
         elif self._paused:
             self._pause_buffer.append((self, frame, direction))
             return

@@ -27,7 +27,7 @@ def test_package_reexports_module_class():
 
 async def test_passes_listed_types_and_drops_the_rest_in_order():
     first, second, pcm = TextFrame("a"), TextFrame("b"), audio()
-    await run_test(
+    down, _ = await run_test(
         FrameFilter(types=(TextFrame, OutputAudioRawFrame)),
         frames_to_send=[first, TTSSpeakFrame("dropped"), pcm, LLMFullResponseStartFrame(), second],
         expected_down_frames=[TextFrame, OutputAudioRawFrame, TextFrame],
@@ -37,7 +37,7 @@ async def test_passes_listed_types_and_drops_the_rest_in_order():
 
 
 async def test_subclasses_of_listed_types_pass():
-    await run_test(
+    down, _ = await run_test(
         FrameFilter(types=(TextFrame,)),
         frames_to_send=[LLMTextFrame("hi"), TTSSpeakFrame("no")],
         expected_down_frames=[LLMTextFrame],

@@ -5,7 +5,7 @@ transports and serializers published as separate plugin distributions that
 add their modules to this namespace (``voxpipe.services.<vendor>`` ...).
 """
 
-from pkgutil import extend_path
+from voxpipe._namespace import extend_path
 
 __path__ = extend_path(__path__, __name__)
 

@@ -4,6 +4,6 @@ Plugin distributions add modules below this package (``voxpipe.audio.vad.<name>`
 ``voxpipe.audio.filters.<name>`` ...), so it is a ``pkgutil`` namespace.
 """
 
-from pkgutil import extend_path
+from voxpipe._namespace import extend_path
 
 __path__ = extend_path(__path__, __name__)

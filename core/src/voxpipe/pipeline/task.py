@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import uuid
+import os
 import warnings
 from collections.abc import AsyncIterable, Iterable
 from dataclasses import dataclass, field
@@ -55,6 +55,15 @@ from voxpipe.utils.asyncio.task_manager import BaseTaskManager, TaskManager, Tas
 __all__ = ["PipelineParams", "PipelineTask", "PipelineTaskParams"]
 
 logger = logging.getLogger("voxpipe")
+
+def _uuid4() -> str:
+    """A random RFC 4122 version-4 UUID string (without importing :mod:`uuid`)."""
+    b = bytearray(os.urandom(16))
+    b[6] = (b[6] & 0x0F) | 0x40
+    b[8] = (b[8] & 0x3F) | 0x80
+    h = b.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
 
 _DEPRECATED_EVENTS = {
     "on_pipeline_ended": EndFrame,
@@ -184,7 +193,7 @@ class PipelineTask(BasePipelineTask):
         self._idle_timeout_frames = tuple(idle_timeout_frames)
         self._cancel_on_idle_timeout = cancel_on_idle_timeout
         self._enable_turn_tracking = enable_turn_tracking
-        self._conversation_id = conversation_id or str(uuid.uuid4())
+        self._conversation_id = conversation_id or _uuid4()
         self._additional_span_attributes = dict(additional_span_attributes or {})
         self._cancel_timeout_secs = cancel_timeout_secs
 
@@ -380,7 +389,6 @@ class PipelineTask(BasePipelineTask):
         loop = params.loop if params is not None else asyncio.get_running_loop()
         self._task_manager.setup(TaskManagerParams(loop=loop))
         self._finished_event = asyncio.Event()
-        outside = set(asyncio.all_tasks()) if self._check_dangling_tasks else set()
         try:
             await self._start()
             await self._finished_event.wait()
@@ -389,7 +397,7 @@ class PipelineTask(BasePipelineTask):
             await asyncio.shield(self._cancel_from_outside())
             raise
         finally:
-            await asyncio.shield(self._shutdown(outside))
+            await asyncio.shield(self._shutdown())
 
     async def _cancel_from_outside(self) -> None:
         try:
@@ -438,7 +446,7 @@ class PipelineTask(BasePipelineTask):
         for f, direction in pending:
             await self.queue_frame(f, direction)
 
-    async def _shutdown(self, outside: set[asyncio.Task[Any]]) -> None:
+    async def _shutdown(self) -> None:
         frame = self._terminal_frame or CancelFrame()
         cleanup = not isinstance(frame, StopFrame)
         try:
@@ -460,7 +468,7 @@ class PipelineTask(BasePipelineTask):
             self._finished = True
             self._running = False
             if self._check_dangling_tasks:
-                self._report_dangling(outside, leftovers)
+                self._report_dangling(leftovers)
 
     async def _bounded(self, coro: Any, what: str) -> None:
         job = asyncio.get_running_loop().create_task(coro, name=f"{self}::{what}")
@@ -471,7 +479,7 @@ class PipelineTask(BasePipelineTask):
         elif job.exception() is not None:
             logger.error("%s: %s failed: %r", self, what, job.exception())
 
-    def _report_dangling(self, outside: set[asyncio.Task[Any]], leftovers: list[asyncio.Task[Any]]) -> None:
+    def _report_dangling(self, leftovers: list[asyncio.Task[Any]]) -> None:
         current = asyncio.current_task()
         mine = [t for t in self._task_manager.current_tasks() if t is not current]
         for t in mine + leftovers:

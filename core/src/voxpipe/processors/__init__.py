@@ -1,5 +1,5 @@
 """Namespace open to plugins: their distributions add modules here."""
 
-from pkgutil import extend_path
+from voxpipe._namespace import extend_path
 
 __path__ = extend_path(__path__, __name__)

@@ -15,10 +15,9 @@ are awaited (bounded) or cancelled by :meth:`BaseObject.cleanup`.
 from __future__ import annotations
 
 import asyncio
-import inspect
 import itertools
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from voxpipe.errors import UnknownEventError
@@ -153,7 +152,7 @@ class BaseObject:
         for handler in handlers:
             try:
                 result = handler(self, *args, **kwargs)
-                if inspect.isawaitable(result):
+                if isinstance(result, Awaitable):
                     await result
             except asyncio.CancelledError:
                 raise

@@ -1,5 +1,5 @@
 """Audio input filters (noise suppression ...); plugins add ``voxpipe.audio.filters.<name>``."""
 
-from pkgutil import extend_path
+from voxpipe._namespace import extend_path
 
 __path__ = extend_path(__path__, __name__)

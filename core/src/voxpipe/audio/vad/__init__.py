@@ -1,5 +1,5 @@
 """Voice activity detection: the analyzer interface; plugins add ``voxpipe.audio.vad.<name>``."""
 
-from pkgutil import extend_path
+from voxpipe._namespace import extend_path
 
 __path__ = extend_path(__path__, __name__)

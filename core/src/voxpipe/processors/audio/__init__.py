@@ -1,5 +1,5 @@
 """Audio processors: :class:`~voxpipe.processors.audio.audio_buffer_processor.AudioBufferProcessor` ..."""
 
-from pkgutil import extend_path
+from voxpipe._namespace import extend_path
 
 __path__ = extend_path(__path__, __name__)

@@ -325,3 +325,43 @@ async def test_end_frame_reaches_every_processor_after_the_queued_data():
     await run_test(Pipeline([a, Slow(0.01), b]), frames_to_send=[TextFrame("1"), TextFrame("2")], send_end_frame=True)
     kinds = [type(f).__name__ for f in b.seen if isinstance(f, (TextFrame, EndFrame))]
     assert kinds == ["TextFrame", "TextFrame", "EndFrame"]
+
+
+async def test_processing_and_usage_metrics_when_enabled():
+    from voxpipe.metrics.metrics import (
+        LLMTokenUsage,
+        LLMUsageMetricsData,
+        ProcessingMetricsData,
+        TTSUsageMetricsData,
+    )
+
+    class Service(PassThrough):
+        def can_generate_metrics(self):
+            return True
+
+        async def process_frame(self, frame, direction):
+            await super().process_frame(frame, direction)
+            if isinstance(frame, TextFrame):
+                await self.start_processing_metrics()
+                await self.stop_processing_metrics()
+                await self.start_llm_usage_metrics(LLMTokenUsage(prompt_tokens=3, completion_tokens=4, total_tokens=7))
+                await self.start_tts_usage_metrics(frame.text)
+
+    params = PipelineParams(enable_metrics=True, enable_usage_metrics=True, send_initial_empty_metrics=False)
+    down, _ = await run_test(Service(), frames_to_send=[TextFrame("hello")], pipeline_params=params)
+    data = [d for f in down if isinstance(f, MetricsFrame) for d in f.data]
+    kinds = {type(d) for d in data}
+    assert kinds == {ProcessingMetricsData, LLMUsageMetricsData, TTSUsageMetricsData}
+    assert [d.value for d in data if isinstance(d, TTSUsageMetricsData)] == [5]
+    assert [d.value.total_tokens for d in data if isinstance(d, LLMUsageMetricsData)] == [7]
+    # usage metrics stay off unless enabled
+    params = PipelineParams(enable_metrics=True, send_initial_empty_metrics=False)
+    down, _ = await run_test(Service(), frames_to_send=[TextFrame("hello")], pipeline_params=params)
+    assert {type(d) for f in down if isinstance(f, MetricsFrame) for d in f.data} == {ProcessingMetricsData}
+
+
+async def test_initial_empty_metrics_frame_is_sent_when_metrics_are_on():
+    down, _ = await run_test(
+        PassThrough(), frames_to_send=[], pipeline_params=PipelineParams(enable_metrics=True)
+    )
+    assert [type(f) for f in down] == [MetricsFrame]

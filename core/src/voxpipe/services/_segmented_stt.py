@@ -1,0 +1,119 @@
+"""The VAD-segmenting half of ``SegmentedSTTService`` (see :mod:`voxpipe.services.stt_service`).
+
+Kept apart so :mod:`voxpipe.services.stt_service` stays one readable page; the
+public class is ``voxpipe.services.stt_service.SegmentedSTTService``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import wave
+
+from voxpipe.frames._base import Frame
+from voxpipe.frames.frames import (
+    CancelFrame,
+    EndFrame,
+    InputAudioRawFrame,
+    StartFrame,
+    TranscriptionFrame,
+    VADUserStartedSpeakingFrame,
+    VADUserStoppedSpeakingFrame,
+)
+from voxpipe.processors.frame_processor import FrameDirection
+
+__all__ = ["SegmentedSTTMixin", "pcm_to_wav"]
+
+_DOWN = FrameDirection.DOWNSTREAM
+
+
+def pcm_to_wav(audio: bytes, sample_rate: int, num_channels: int = 1) -> bytes:
+    """Wrap 16-bit little-endian PCM in a WAV (RIFF) container."""
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as wav:
+        wav.setnchannels(num_channels)
+        wav.setsampwidth(2)
+        wav.setframerate(sample_rate)
+        wav.writeframes(audio)
+    return buf.getvalue()
+
+
+class SegmentedSTTMixin:
+    """Buffers VAD-delimited speech and transcribes each segment on a worker task.
+
+    Mixed in before ``STTService``; relies on its ``run_stt``,
+    ``_run_stt_and_push``, ``is_muted`` and task helpers.
+    """
+
+    def _init_segmenter(self, push_empty: bool, pre_roll_secs: float, end_timeout: float) -> None:
+        self._push_empty_transcripts = push_empty
+        self._pre_roll_secs = pre_roll_secs
+        self._end_timeout = end_timeout
+        self._speaking = False
+        self._audio = bytearray()
+        self._segment_rate = 0
+        self._segment_channels = 1
+        self._segments: asyncio.Queue[bytes | None] | None = None
+        self._segment_task: asyncio.Task[None] | None = None
+
+    async def start(self, frame: StartFrame) -> None:
+        """Start the segment worker."""
+        await super().start(frame)  # type: ignore[misc]
+        if self._segment_task is None:
+            self._segments = asyncio.Queue()
+            self._segment_task = self.create_task(self._segment_worker(), "segments")  # type: ignore[attr-defined]
+
+    async def stop(self, frame: EndFrame) -> None:
+        """Transcribe the segments still queued (bounded by ``end_timeout_secs``), then stop."""
+        await super().stop(frame)  # type: ignore[misc]
+        task, self._segment_task = self._segment_task, None
+        if task is not None and self._segments is not None:
+            self._segments.put_nowait(None)
+            await self.wait_for_task(task, timeout=self._end_timeout)  # type: ignore[attr-defined]
+
+    async def cancel(self, frame: CancelFrame) -> None:
+        """Drop pending segments and stop at once."""
+        await super().cancel(frame)  # type: ignore[misc]
+        task, self._segment_task = self._segment_task, None
+        if task is not None:
+            await self.cancel_task(task)  # type: ignore[attr-defined]
+
+    async def process_frame(self, frame: Frame, direction: FrameDirection) -> None:
+        """Open a segment on VAD start; close and queue it on VAD stop."""
+        if isinstance(frame, VADUserStartedSpeakingFrame):
+            self._speaking = True
+        await super().process_frame(frame, direction)  # type: ignore[misc]
+        if isinstance(frame, VADUserStoppedSpeakingFrame) and self._speaking:
+            self._speaking = False
+            audio, self._audio = bytes(self._audio), bytearray()
+            if audio and self._segments is not None:
+                self._segments.put_nowait(pcm_to_wav(audio, self._segment_rate, self._segment_channels))
+
+    async def process_audio_frame(self, frame: InputAudioRawFrame, direction: FrameDirection) -> None:
+        """Buffer audio: all of it while speaking, the last ``pre_roll_secs`` otherwise."""
+        if self.is_muted:  # type: ignore[attr-defined]
+            return
+        if frame.sample_rate != self._segment_rate or frame.num_channels != self._segment_channels:
+            self._audio.clear()  # a format change invalidates what was buffered
+            self._segment_rate, self._segment_channels = frame.sample_rate, frame.num_channels or 1
+        self._audio += frame.audio
+        if not self._speaking:
+            keep = int(self._pre_roll_secs * self._segment_rate) * 2 * self._segment_channels
+            if len(self._audio) > keep:
+                del self._audio[: len(self._audio) - keep]
+
+    async def push_frame(self, frame: Frame, direction: FrameDirection = _DOWN) -> None:
+        """Drop empty transcripts unless ``push_empty_transcripts`` is set."""
+        if (
+            isinstance(frame, TranscriptionFrame)
+            and not self._push_empty_transcripts
+            and not frame.text.strip()
+        ):
+            return
+        await super().push_frame(frame, direction)  # type: ignore[misc]
+
+    async def _segment_worker(self) -> None:
+        assert self._segments is not None
+        while (wav := await self._segments.get()) is not None:
+            await self._run_stt_and_push(wav)  # type: ignore[attr-defined]
+

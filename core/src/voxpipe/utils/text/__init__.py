@@ -1,0 +1,1 @@
+"""Streaming text utilities: aggregators (text in, sentences out) and filters."""

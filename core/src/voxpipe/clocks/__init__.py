@@ -1,0 +1,1 @@
+"""Clocks that give a pipeline task its notion of time."""

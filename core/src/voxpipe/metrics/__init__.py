@@ -1,0 +1,1 @@
+"""Metrics data carried by ``MetricsFrame``."""

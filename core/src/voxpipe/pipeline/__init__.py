@@ -1,0 +1,1 @@
+"""Pipelines, parallel pipelines, the pipeline task and its runner."""

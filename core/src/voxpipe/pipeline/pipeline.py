@@ -57,7 +57,7 @@ class Pipeline(FrameProcessor):
         if not procs:
             procs = [PipelineSource(), PipelineSink()]
         self._processors = procs
-        for a, b in zip(procs, procs[1:]):
+        for a, b in zip(procs, procs[1:], strict=False):
             a.link(b)
 
     @property

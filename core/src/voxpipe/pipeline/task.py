@@ -80,7 +80,7 @@ class PipelineParams:
         allow_interruptions: Deprecated; configure user turn strategies instead.
         audio_in_sample_rate: Input sample rate for every service (Hz).
         audio_out_sample_rate: Output sample rate for every service (Hz).
-        enable_heartbeats: Send ``HeartbeatFrame``\\ s to detect stalls.
+        enable_heartbeats: Send heartbeat frames to detect stalls.
         heartbeats_period_secs: Seconds between heartbeats; a warning is logged
             when none arrives for 10x this period.
         enable_metrics: Collect TTFB and processing metrics.

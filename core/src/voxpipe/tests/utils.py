@@ -53,7 +53,7 @@ class HeartbeatsObserver(BaseObserver):
 def _check(direction: str, received: list[Frame], expected: Sequence[type[Frame]]) -> None:
     names = [type(f).__name__ for f in received]
     wanted = [c.__name__ for c in expected]
-    ok = len(received) == len(expected) and all(isinstance(f, c) for f, c in zip(received, expected))
+    ok = len(received) == len(expected) and all(isinstance(f, c) for f, c in zip(received, expected, strict=True))
     if not ok:
         print(f"received {direction} frames: {names}")
         print(f"expected {direction} frames: {wanted}")

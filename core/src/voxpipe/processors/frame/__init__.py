@@ -1,0 +1,1 @@
+"""Frame-level utility processors (``LLMTextProcessor``)."""

@@ -1,0 +1,1 @@
+"""Helpers behind :class:`voxpipe.services.llm_service.LLMService` (import from there)."""

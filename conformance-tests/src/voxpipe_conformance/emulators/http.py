@@ -204,6 +204,7 @@ class HTTPEmulator(Emulator):
 
     async def _respond(self, request: HTTPRequest, writer: asyncio.StreamWriter) -> bool:
         fault = self.next_fault()
+        keep = request.headers.get("connection", "").lower() != "close"
         if fault is not None:
             if fault.kind == "delay":
                 await asyncio.sleep(fault.seconds)
@@ -213,10 +214,9 @@ class HTTPEmulator(Emulator):
                 writer.transport.abort()
                 raise _Dropped
             elif fault.kind == "error":
-                await self._send_whole(writer, Response(fault.code, self.error_payload(fault)))
-                return True
+                await self._send_whole(writer, Response(fault.code, self.error_payload(fault)), keep)
+                return keep
         response = await self.handle(request)
-        keep = request.headers.get("connection", "").lower() != "close"
         if isinstance(response, Response):
             if fault is not None and fault.kind == "malformed":
                 response = Response(response.status, _garbage(fault), response.headers,

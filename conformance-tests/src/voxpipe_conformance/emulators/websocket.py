@@ -25,7 +25,7 @@ from urllib.parse import parse_qs, urlsplit
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
-from voxpipe_conformance.emulators.base import GARBAGE_TEXT, Emulator, Fault
+from voxpipe_conformance.emulators.base import GARBAGE_TEXT, Emulator
 
 __all__ = ["WSConnection", "WebSocketEmulator"]
 

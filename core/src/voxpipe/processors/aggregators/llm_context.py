@@ -15,12 +15,7 @@ it does no I/O and is not thread-safe (one event loop owns it).
 
 from __future__ import annotations
 
-import base64
 import copy
-import io
-import struct
-import wave
-import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -183,6 +178,8 @@ class LLMContext:
         Raises:
             ValueError: Unknown format, or raw pixels that do not match ``size``.
         """
+        import base64  # encoding helpers load on first use, not at import
+
         mime, data = _encode_image(format, size, image)
         content: list[dict[str, Any]] = []
         if text:
@@ -205,6 +202,10 @@ class LLMContext:
         Raises:
             ValueError: No frames, or frames of different formats.
         """
+        import base64
+        import io
+        import wave
+
         if not audio_frames:
             raise ValueError("add_audio_frames_message needs at least one audio frame")
         rate, channels = audio_frames[0].sample_rate, audio_frames[0].num_channels
@@ -326,6 +327,9 @@ def _checked(message: Any) -> LLMContextMessage:
 
 
 def _encode_image(fmt: str, size: tuple[int, int], image: bytes) -> tuple[str, bytes]:
+    import struct
+    import zlib
+
     key = fmt.upper()
     if key in _ENCODED_IMAGE_FORMATS:
         return _ENCODED_IMAGE_FORMATS[key], image

@@ -13,7 +13,7 @@ Measured on frames as they move through the pipeline (task-clock times):
    resets. The first bot speech after (1) also fires, once,
    ``on_first_bot_speech_latency(observer, seconds)`` (plus a breakdown).
 
-Meanwhile :class:`LatencyBreakdown` collects, from ``MetricsFrame``\\ s
+Meanwhile :class:`LatencyBreakdown` collects, from metrics frames
 (which need ``PipelineParams(enable_metrics=True)``), each service's TTFB and
 the first text-aggregation time; from function-call frames, each call's
 duration; and from ``UserStoppedSpeakingFrame``, the user-turn time (VAD

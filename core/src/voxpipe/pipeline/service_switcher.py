@@ -16,25 +16,22 @@ Routing contract:
   ``service`` field names one of the switcher's services (settings updates,
   metadata requests): it goes to that service.
 * What leaves a service is pushed on only if that service is active — plus
-  lifecycle frames (merged as above) and ``ErrorFrame``\\ s, which are never
+  lifecycle frames (merged as above) and error frames, which are never
   swallowed. Everything else an inactive service emits is dropped.
-* ``ServiceSwitcherFrame``\\ s go to the strategy and are then pushed on, so a
-  second switcher further down the pipeline sees them too. After a switch
-  the newly active service gets a ``ServiceSwitcherRequestMetadataFrame`` so
-  it re-announces itself (e.g. an STT service's ``STTMetadataFrame``).
-* A switch drains the old service: new frames go to the new service at once,
-  while the switch frame itself is sent through the old service, behind the
-  frames it already had. Until it comes out, the old service's output still
-  passes, so work accepted before the switch is not lost; the switch frame
-  is pushed on when it leaves the old service.
+* Switcher frames (``ServiceSwitcherFrame``) go to the strategy, then on
+  downstream (a second switcher may be theirs). The newly active service gets
+  a ``ServiceSwitcherRequestMetadataFrame`` so it re-announces itself.
+* A switch drains the old service: the switch frame is sent through it,
+  behind the frames it already had; its output passes until the switch frame
+  comes out (and is pushed on), so work accepted before the switch is kept.
 
 A frame costs the switcher about three inline hops (the switcher and the two
 edges around the active service), whatever the number of services.
 
-Strategies decide which service is active: :class:`ServiceSwitcherStrategyManual`
-(the default) follows ``ManuallySwitchServiceFrame``; :class:`ServiceSwitcherStrategyFailover`
-also moves to the next service when the active one reports a non-fatal error.
-Both the strategy and the switcher emit ``on_service_switched``.
+Strategies pick the active service: :class:`ServiceSwitcherStrategyManual` (the
+default) follows ``ManuallySwitchServiceFrame``; :class:`ServiceSwitcherStrategyFailover`
+also moves on when the active service reports a non-fatal error. Both the
+strategy and the switcher emit ``on_service_switched``.
 """
 
 from __future__ import annotations
@@ -82,10 +79,7 @@ _ADDRESSED: dict[type, bool] = {}
 def _is_addressed(cls: type) -> bool:
     found = _ADDRESSED.get(cls)
     if found is None:
-        found = dataclasses.is_dataclass(cls) and any(
-            f.name == "service" for f in dataclasses.fields(cls)
-        )
-        _ADDRESSED[cls] = found
+        found = _ADDRESSED[cls] = any(f.name == "service" for f in dataclasses.fields(cls))
     return found
 
 
@@ -211,7 +205,7 @@ class _SwitchEdge(FrameProcessor):
             await self.push_frame(frame, direction)
 
 
-async def _maybe_await(value: Any) -> Any:
+async def _maybe_await(value: Any) -> Any:  # strategies may be written sync or async
     return await value if inspect.isawaitable(value) else value
 
 
@@ -243,13 +237,11 @@ class ServiceSwitcher(FrameProcessor):
     ) -> None:
         super().__init__(**kwargs)
         services = list(services)
-        if not services:
-            raise ValueError("ServiceSwitcher needs at least one service")
-        for s in services:
-            if not isinstance(s, FrameProcessor):
-                raise TypeError(f"ServiceSwitcher services must be FrameProcessors, got {type(s).__name__}")
-        if len({id(s) for s in services}) != len(services):
-            raise ValueError("ServiceSwitcher got the same service twice")
+        if not services or len({id(s) for s in services}) != len(services):
+            raise ValueError("ServiceSwitcher needs one or more services, each given once")
+        bad = [type(s).__name__ for s in services if not isinstance(s, FrameProcessor)]
+        if bad:
+            raise TypeError(f"ServiceSwitcher services must be FrameProcessors, got {', '.join(bad)}")
         if not (isinstance(strategy_type, type) and issubclass(strategy_type, ServiceSwitcherStrategy)):
             raise TypeError(
                 "strategy_type must be a ServiceSwitcherStrategy subclass (the class, not an instance), "
@@ -273,8 +265,6 @@ class ServiceSwitcher(FrameProcessor):
         self._started_out = False
         self._buffer: list[tuple[Frame, FrameDirection]] = []
         self._register_event_handler("on_service_switched")
-
-    # -- introspection ------------------------------------------------------------------
 
     @property
     def services(self) -> list[FrameProcessor]:
@@ -302,8 +292,6 @@ class ServiceSwitcher(FrameProcessor):
     def flat_processors(self) -> list[FrameProcessor]:
         """Every processor of every branch (the edges included)."""
         return [p for b in self._branches for p in b.flat_processors()]
-
-    # -- lifecycle ----------------------------------------------------------------------
 
     async def setup(self, setup: FrameProcessorSetup) -> None:
         """Set up this processor and every service."""

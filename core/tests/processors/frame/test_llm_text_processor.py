@@ -6,7 +6,6 @@ import pytest
 
 from voxpipe.frames.frames import (
     AggregatedTextFrame,
-    EndFrame,
     InterruptionFrame,
     LLMFullResponseEndFrame,
     LLMFullResponseStartFrame,

@@ -44,7 +44,7 @@ _FLUSH_BEFORE = (LLMFullResponseEndFrame, EndFrame, StopFrame)
 
 
 class LLMTextProcessor(FrameProcessor):
-    """Aggregates ``LLMTextFrame``\\ s into ``AggregatedTextFrame``\\ s; see the module docstring.
+    """Aggregates LLM text frames into ``AggregatedTextFrame`` units; see the module docstring.
 
     Args:
         text_aggregator: The aggregator to use; None means a

@@ -28,13 +28,13 @@ class BaseTextFilter(ABC):
     def filter(self, text: str) -> str:
         """Return ``text`` transformed; called once per chunk, in order."""
 
-    def update_settings(self, settings: Mapping[str, Any]) -> None:
+    def update_settings(self, settings: Mapping[str, Any]) -> None:  # noqa: B027 - optional hook
         """Change settings at runtime; keys that are not settings of this filter are ignored."""
 
-    def handle_interruption(self) -> None:
+    def handle_interruption(self) -> None:  # noqa: B027 - optional hook
         """The bot was interrupted: drop any state carried between chunks."""
 
-    def reset_interruption(self) -> None:
+    def reset_interruption(self) -> None:  # noqa: B027 - optional hook
         """The next response starts: filtering resumes normally."""
 
 

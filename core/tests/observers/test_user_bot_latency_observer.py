@@ -155,3 +155,17 @@ async def test_in_a_running_pipeline():
         observers=[obs],
     )
     assert len(got["measured"]) == 1 and 0.04 < got["measured"][0] < 1.0
+
+
+async def test_deprecated_log_observer_warns_and_logs(caplog):
+    import logging
+
+    from voxpipe.observers.loggers.user_bot_latency_log_observer import UserBotLatencyLogObserver
+
+    with pytest.warns(DeprecationWarning):
+        obs = UserBotLatencyLogObserver()
+    with caplog.at_level(logging.INFO, logger="voxpipe"):
+        await push(obs, VADUserStoppedSpeakingFrame(stop_secs=0.0), 1.0)
+        await push(obs, BotStartedSpeakingFrame(), 1.5)
+        await obs.cleanup()
+    assert any("latency 0.500s" in r.getMessage() for r in caplog.records)

@@ -12,6 +12,8 @@ from voxpipe.frames.frames import (
     ErrorFrame,
     InterruptionFrame,
     LLMConfigureOutputFrame,
+    LLMContextSummaryRequestFrame,
+    LLMContextSummaryResultFrame,
     LLMFullResponseEndFrame,
     LLMFullResponseStartFrame,
     LLMMessagesFrame,
@@ -27,6 +29,7 @@ from voxpipe.metrics.metrics import (
 )
 from voxpipe.pipeline.task import PipelineParams
 from voxpipe.processors.aggregators.llm_context import LLMContext
+from voxpipe.processors.frame_processor import FrameDirection
 from voxpipe.services.llm_service import LLMService
 from voxpipe.tests.utils import SleepFrame, run_test
 
@@ -295,3 +298,89 @@ async def test_run_inference_retries_a_slow_first_attempt():
 def test_base_class_requires_process_context():
     with pytest.raises(NotImplementedError, match="_process_context"):
         LLMService()._process_context(LLMContext())
+
+
+def summary_request(context, **overrides):
+    fields = dict(
+        request_id="summary-1",
+        context=context,
+        min_messages_to_keep=2,
+        target_context_tokens=200,
+        summarization_prompt="Summarize tersely.",
+        summarization_timeout=1.0,
+    )
+    fields.update(overrides)
+    return LLMContextSummaryRequestFrame(**fields)
+
+
+def conversation(turns: int) -> LLMContext:
+    context = LLMContext([{"role": "system", "content": "You are helpful."}])
+    for i in range(turns):
+        context.add_user_message(f"question {i}")
+        context.add_assistant_message(f"answer {i}")
+    return context
+
+
+async def test_summary_requests_are_answered_downstream_by_run_inference():
+    llm = FakeLLM([Turn(tokens=["They asked ", "three questions."])])
+    context = conversation(3)  # 7 messages: keep the last 2, summarize up to index 4
+    down, up = await run_test(
+        llm,
+        frames_to_send=[summary_request(context), SleepFrame(0.1)],
+        frames_to_send_direction=FrameDirection.UPSTREAM,
+    )
+    [result] = [f for f in down if isinstance(f, LLMContextSummaryResultFrame)]
+    assert (result.request_id, result.summary, result.last_summarized_index, result.error) == (
+        "summary-1",
+        "They asked three questions.",
+        4,
+        None,
+    )
+    [request] = llm.requests
+    assert request.messages[0] == {"role": "system", "content": "Summarize tersely."}
+    assert request.messages[1:-1] == context.messages[1:5]
+    assert request.messages[-1]["role"] == "user"
+    assert request.max_tokens == 200
+    assert len(context.messages) == 7  # the aggregator applies the summary, not the LLM
+    assert not any(isinstance(f, LLMContextSummaryRequestFrame) for f in up)
+
+
+async def test_summary_never_splits_a_tool_result_from_its_call():
+    llm = FakeLLM([Turn(tokens=["s"])])
+    context = conversation(1)
+    context.add_message({"role": "assistant", "tool_calls": [{"id": "c1"}]})
+    context.add_message({"role": "tool", "tool_call_id": "c1", "content": "42"})
+    down, _ = await run_test(
+        llm,
+        frames_to_send=[summary_request(context, min_messages_to_keep=1), SleepFrame(0.1)],
+        frames_to_send_direction=FrameDirection.UPSTREAM,
+    )
+    [result] = [f for f in down if isinstance(f, LLMContextSummaryResultFrame)]
+    assert (
+        result.last_summarized_index == 2
+    )  # stops before the tool call, not between call and result
+
+
+async def test_summary_failures_come_back_as_errors_not_exceptions():
+    slow = FakeLLM([Turn(tokens=["late"], first_delay=5.0)])
+    down, up = await run_test(
+        slow,
+        frames_to_send=[
+            summary_request(conversation(3), summarization_timeout=0.05),
+            SleepFrame(0.2),
+        ],
+        frames_to_send_direction=FrameDirection.UPSTREAM,
+    )
+    [result] = [f for f in down if isinstance(f, LLMContextSummaryResultFrame)]
+    assert result.error == "summary timed out after 0.05s" and result.summary == ""
+    assert up == []
+
+    short = FakeLLM([Turn(tokens=["x"])])
+    down, _ = await run_test(
+        short,
+        frames_to_send=[summary_request(conversation(0)), SleepFrame(0.05)],
+        frames_to_send_direction=FrameDirection.UPSTREAM,
+    )
+    [result] = [f for f in down if isinstance(f, LLMContextSummaryResultFrame)]
+    assert result.error == "nothing to summarize"
+    assert short.requests == []

@@ -17,6 +17,9 @@ The base class does the rest:
 * function calls run through :meth:`LLMService.run_function_calls`
   (see :mod:`voxpipe.services.llm._function_calls` for the frame sequence);
 * :meth:`LLMService.run_inference` runs a one-shot completion out of band;
+* ``LLMContextSummaryRequestFrame`` (from the assistant aggregator) is
+  answered downstream with an ``LLMContextSummaryResultFrame``, computed by
+  ``run_inference`` in the background so the conversation keeps flowing;
 * ``LLMUpdateSettingsFrame`` is applied by :class:`~voxpipe.services.ai_service.AIService`;
   ``LLMConfigureOutputFrame(skip_tts=...)`` marks the following output.
 
@@ -44,6 +47,7 @@ from voxpipe.frames.frames import (
     FunctionCallsStartedFrame,
     LLMConfigureOutputFrame,
     LLMContextFrame,
+    LLMContextSummaryRequestFrame,
     LLMFullResponseEndFrame,
     LLMFullResponseStartFrame,
     LLMMessagesFrame,
@@ -59,6 +63,7 @@ from voxpipe.processors.frame_processor import FrameDirection
 from voxpipe.services.ai_service import AIService
 from voxpipe.services.llm._completion import CompletionRun, FirstOutputDeadline, current_run
 from voxpipe.services.llm._registry import FunctionRegistry
+from voxpipe.services.llm._summary import summarize
 from voxpipe.services.llm._function_calls import (
     FunctionCallHandler,
     FunctionCallParams,
@@ -243,8 +248,13 @@ class LLMService(FunctionRegistry, AIService):
             await self._handle_context(LLMContext(frame.messages))
         elif isinstance(frame, LLMConfigureOutputFrame):
             self._skip_tts = frame.skip_tts
+        elif isinstance(frame, LLMContextSummaryRequestFrame):
+            self.create_task(self._answer_summary_request(frame), "summary")
         else:
             await self.push_frame(frame, direction)
+
+    async def _answer_summary_request(self, request: LLMContextSummaryRequestFrame) -> None:
+        await self.push_frame(await summarize(self, request))
 
     async def push_frame(self, frame: Frame, direction: FrameDirection = _DOWN) -> None:
         """Push ``frame``, noting a completion's first output; collected in ``run_inference``."""

@@ -26,10 +26,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import sys
 import warnings
 from collections.abc import AsyncIterable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from voxpipe.clocks.base_clock import BaseClock
 from voxpipe.clocks.system_clock import SystemClock
@@ -52,9 +53,13 @@ from voxpipe.pipeline.task_observer import TaskObserver
 from voxpipe.processors.frame_processor import FrameDirection, FrameProcessor, FrameProcessorSetup
 from voxpipe.utils.asyncio.task_manager import BaseTaskManager, TaskManager, TaskManagerParams
 
+if TYPE_CHECKING:
+    from voxpipe.processors.frameworks.rtvi import RTVIObserverParams, RTVIProcessor
+
 __all__ = ["PipelineParams", "PipelineTask", "PipelineTaskParams"]
 
 logger = logging.getLogger("voxpipe")
+
 
 def _uuid4() -> str:
     """A random RFC 4122 version-4 UUID string (without importing :mod:`uuid`)."""
@@ -127,6 +132,23 @@ class PipelineParams:
             )
 
 
+def _has_transport(pipeline: FrameProcessor) -> bool:
+    """Whether ``pipeline`` holds a transport processor (never imports the transport modules)."""
+    kinds = tuple(
+        getattr(module, cls)
+        for module, cls in (
+            (sys.modules.get("voxpipe.transports.base_input"), "BaseInputTransport"),
+            (sys.modules.get("voxpipe.transports.base_output"), "BaseOutputTransport"),
+        )
+        if module is not None
+    )
+    if not kinds:
+        return False
+    flat = getattr(pipeline, "flat_processors", None)
+    processors = flat() if flat is not None else [pipeline]
+    return any(isinstance(p, kinds) for p in [pipeline, *processors])
+
+
 class PipelineTask(BasePipelineTask):
     """Runs a pipeline; see the module docstring for the lifecycle.
 
@@ -147,6 +169,13 @@ class PipelineTask(BasePipelineTask):
         additional_span_attributes: Extra attributes for the conversation span.
         cancel_timeout_secs: How long ``cancel()`` waits for the ``CancelFrame``
             to get through before abandoning stuck processors.
+        enable_rtvi: Put an ``RTVIProcessor`` at the head of the pipeline and
+            attach an ``RTVIObserver`` (see :attr:`rtvi`). To keep transport-less
+            pipelines cheap, this happens when the pipeline contains a transport,
+            when ``rtvi_processor``/``rtvi_observer_params`` is given, or when
+            :attr:`rtvi` is read before the run.
+        rtvi_processor: The RTVI processor to use instead of a default one.
+        rtvi_observer_params: Configuration of the RTVI observer.
 
     Events: ``on_pipeline_started(task, frame)``, ``on_pipeline_finished(task, frame)``,
     ``on_pipeline_error(task, frame)``, ``on_frame_reached_upstream(task, frame)``,
@@ -171,18 +200,25 @@ class PipelineTask(BasePipelineTask):
         conversation_id: str | None = None,
         additional_span_attributes: dict[str, Any] | None = None,
         cancel_timeout_secs: float = 5.0,
+        enable_rtvi: bool = True,
+        rtvi_processor: RTVIProcessor | None = None,
+        rtvi_observer_params: RTVIObserverParams | None = None,
         name: str | None = None,
     ) -> None:
         super().__init__(name=name)
         if not isinstance(pipeline, FrameProcessor):
-            raise TypeError(f"PipelineTask needs a FrameProcessor or Pipeline, got {type(pipeline).__name__}")
+            raise TypeError(
+                f"PipelineTask needs a FrameProcessor or Pipeline, got {type(pipeline).__name__}"
+            )
         if enable_tracing:
             raise ConfigurationError(
                 "enable_tracing=True needs OpenTelemetry support, which this voxpipe kernel does not "
                 "bundle; leave it off"
             )
         if idle_timeout_secs is not None and idle_timeout_secs <= 0:
-            raise ConfigurationError("idle_timeout_secs must be positive, or None to disable idle detection")
+            raise ConfigurationError(
+                "idle_timeout_secs must be positive, or None to disable idle detection"
+            )
         self._params = params or PipelineParams()
         self._pipeline = pipeline
         self._observers = list(self._params.observers) + list(observers or [])
@@ -201,6 +237,14 @@ class PipelineTask(BasePipelineTask):
         self._sink = TaskSink(self, name=f"{self.name}::Sink")
         self._flow = Pipeline([self._source, pipeline, self._sink])
         self._task_observer: TaskObserver | None = None
+        self._enable_rtvi = enable_rtvi
+        self._rtvi: RTVIProcessor | None = None
+        if enable_rtvi and (
+            rtvi_processor is not None
+            or rtvi_observer_params is not None
+            or _has_transport(pipeline)
+        ):
+            self._setup_rtvi(rtvi_processor, rtvi_observer_params)
 
         self._started = False
         self._running = False
@@ -253,6 +297,32 @@ class PipelineTask(BasePipelineTask):
     def observers(self) -> list[BaseObserver]:
         """The observers attached to this task."""
         return list(self._observers)
+
+    @property
+    def rtvi(self) -> RTVIProcessor | None:
+        """The RTVI processor at the head of the pipeline; None when ``enable_rtvi=False``.
+
+        Reading it before the run sets RTVI up if it was not already (a
+        pipeline without a transport skips it until asked).
+        """
+        if self._rtvi is None and self._enable_rtvi and not self._running and not self._finished:
+            self._setup_rtvi(None, None)
+        return self._rtvi
+
+    def _setup_rtvi(
+        self, processor: RTVIProcessor | None, observer_params: RTVIObserverParams | None
+    ) -> None:
+        from voxpipe.processors.frameworks.rtvi import RTVIProcessor
+
+        rtvi = processor or RTVIProcessor()
+        self._rtvi = rtvi
+        self._observers.append(rtvi.create_rtvi_observer(params=observer_params))
+
+        async def _default_on_client_ready(rtvi: RTVIProcessor) -> None:
+            await rtvi.set_bot_ready()
+
+        rtvi.add_event_handler("on_client_ready", _default_on_client_ready)
+        self._flow = Pipeline([self._source, rtvi, self._pipeline, self._sink])
 
     def has_finished(self) -> bool:
         """True once the run reached a terminal state and cleaned up."""
@@ -314,7 +384,9 @@ class PipelineTask(BasePipelineTask):
 
     # -- queueing ----------------------------------------------------------------------
 
-    async def queue_frame(self, frame: Frame, direction: FrameDirection = FrameDirection.DOWNSTREAM) -> None:
+    async def queue_frame(
+        self, frame: Frame, direction: FrameDirection = FrameDirection.DOWNSTREAM
+    ) -> None:
         """Queue ``frame``: downstream frames enter at the start, upstream at the end."""
         if not isinstance(frame, Frame):
             raise TypeError(f"queue_frame needs a Frame, got {type(frame).__name__}")
@@ -384,7 +456,9 @@ class PipelineTask(BasePipelineTask):
     async def run(self, params: PipelineTaskParams | None = None) -> None:
         """Run the pipeline until a terminal frame; normally called by ``PipelineRunner``."""
         if self._running or self._finished:
-            raise PipelineError(f"{self} has already run; create a new PipelineTask for another run")
+            raise PipelineError(
+                f"{self} has already run; create a new PipelineTask for another run"
+            )
         self._running = True
         loop = params.loop if params is not None else asyncio.get_running_loop()
         self._task_manager.setup(TaskManagerParams(loop=loop))
@@ -475,7 +549,12 @@ class PipelineTask(BasePipelineTask):
         done, _ = await asyncio.wait({job}, timeout=self._cancel_timeout_secs)
         if not done:
             job.cancel()
-            logger.warning("%s: %s did not finish within %.1fs; abandoned", self, what, self._cancel_timeout_secs)
+            logger.warning(
+                "%s: %s did not finish within %.1fs; abandoned",
+                self,
+                what,
+                self._cancel_timeout_secs,
+            )
         elif job.exception() is not None:
             logger.error("%s: %s failed: %r", self, what, job.exception())
 
@@ -483,7 +562,9 @@ class PipelineTask(BasePipelineTask):
         current = asyncio.current_task()
         mine = [t for t in self._task_manager.current_tasks() if t is not current]
         for t in mine + leftovers:
-            logger.warning("%s: task %s is still running after the pipeline finished", self, t.get_name())
+            logger.warning(
+                "%s: task %s is still running after the pipeline finished", self, t.get_name()
+            )
 
     # -- heartbeats and idle detection -----------------------------------------------------
 
@@ -501,7 +582,9 @@ class PipelineTask(BasePipelineTask):
             last = self._last_heartbeat_ns or 0
             if (now - last) / 1e9 > window and warned_at != last:
                 warned_at = last
-                logger.warning("%s: heartbeat frame not received for more than %.1f seconds", self, window)
+                logger.warning(
+                    "%s: heartbeat frame not received for more than %.1f seconds", self, window
+                )
 
     def _heartbeat_received(self, timestamp: int) -> None:
         now = self._clock.get_time()

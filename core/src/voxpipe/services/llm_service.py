@@ -61,7 +61,12 @@ from voxpipe.metrics.metrics import LLMTokenUsage
 from voxpipe.processors.aggregators.llm_context import LLMContext
 from voxpipe.processors.frame_processor import FrameDirection
 from voxpipe.services.ai_service import AIService
-from voxpipe.services.llm._completion import CompletionRun, FirstOutputDeadline, current_run
+from voxpipe.services.llm._completion import (
+    CompletionRun,
+    FirstOutputDeadline,
+    current_run,
+    with_system_instruction,
+)
 from voxpipe.services.llm._registry import FunctionRegistry
 from voxpipe.services.llm._summary import summarize
 from voxpipe.services.llm._function_calls import (
@@ -376,7 +381,7 @@ class LLMService(FunctionRegistry, AIService):
             Exception: Whatever the provider raised.
         """
         if system_instruction is not None:
-            context = _with_system_instruction(context, system_instruction)
+            context = with_system_instruction(context, system_instruction)
         run = CompletionRun(capture=[], max_tokens=max_tokens)
         token = current_run.set(run)
         try:
@@ -402,14 +407,3 @@ class LLMService(FunctionRegistry, AIService):
         """Cancel function calls still running."""
         await super().cancel(frame)
         await self._function_calls.cancel(interruption=False)
-
-
-def _with_system_instruction(context: LLMContext, instruction: str) -> LLMContext:
-    clone = context.copy()
-    messages = clone.messages
-    system = {"role": "system", "content": instruction}
-    if messages and isinstance(messages[0], dict) and messages[0].get("role") == "system":
-        messages[0] = system
-    else:
-        messages.insert(0, system)
-    return clone

@@ -13,8 +13,12 @@ import asyncio
 from contextvars import ContextVar
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-__all__ = ["CompletionRun", "FirstOutputDeadline", "current_run"]
+if TYPE_CHECKING:
+    from voxpipe.processors.aggregators.llm_context import LLMContext
+
+__all__ = ["CompletionRun", "FirstOutputDeadline", "current_run", "with_system_instruction"]
 
 
 class FirstOutputDeadline:
@@ -103,3 +107,15 @@ class CompletionRun:
 
 #: The completion the current task is running, if any.
 current_run: ContextVar[CompletionRun | None] = ContextVar("voxpipe_llm_completion", default=None)
+
+
+def with_system_instruction(context: LLMContext, instruction: str) -> LLMContext:
+    """A copy of ``context`` whose system prompt is ``instruction`` (replaced or inserted first)."""
+    clone = context.copy()
+    messages = clone.messages
+    system = {"role": "system", "content": instruction}
+    if messages and isinstance(messages[0], dict) and messages[0].get("role") == "system":
+        messages[0] = system
+    else:
+        messages.insert(0, system)
+    return clone

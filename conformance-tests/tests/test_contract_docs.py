@@ -6,7 +6,6 @@ import inspect
 from pathlib import Path
 
 import pytest
-
 from voxpipe_conformance.capabilities import KNOWN_CAPABILITIES
 from voxpipe_conformance.contracts import CONTRACTS
 

@@ -7,7 +7,6 @@ import json
 
 import pytest
 import websockets
-
 from voxpipe_conformance.emulators import Fault, HTTPEmulator, Response, WebSocketEmulator, sse
 
 

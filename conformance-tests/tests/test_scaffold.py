@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import importlib
-import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-
 from voxpipe.plugins import PluginManager, hookimpl
 
 ROOT = Path(__file__).resolve().parents[2]

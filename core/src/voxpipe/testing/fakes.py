@@ -132,7 +132,9 @@ class ManualClock:
 
 
 class FakeVADAnalyzer(VADAnalyzer):
-    """Speech is any window with a non-zero sample; 20 ms windows; loudness ignored."""
+    """Speech is any window with a non-zero sample; 20 ms windows; loudness unsmoothed."""
+
+    volume_smoothing = 1.0
 
     def __init__(self, *, params: VADParams | None = None, window_ms: int = 20, **kwargs: Any) -> None:
         super().__init__(params=params, **kwargs)

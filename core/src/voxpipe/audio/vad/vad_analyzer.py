@@ -90,6 +90,9 @@ class VADAnalyzer(ABC):
         params: Thresholds; defaults to ``VADParams()``.
     """
 
+    #: Weight of a new loudness measurement in the smoothed volume (1.0: no smoothing).
+    volume_smoothing: float = _VOLUME_SMOOTHING
+
     def __init__(self, *, sample_rate: int | None = None, params: VADParams | None = None) -> None:
         self._init_sample_rate = sample_rate
         self._sample_rate = 0
@@ -156,7 +159,7 @@ class VADAnalyzer(ABC):
 
     def _is_speech(self, window: bytes) -> bool:
         confidence = self.voice_confidence(window)
-        self._volume = exp_smoothing(self.volume(window), self._volume, _VOLUME_SMOOTHING)
+        self._volume = exp_smoothing(self.volume(window), self._volume, self.volume_smoothing)
         return confidence >= self._params.confidence and self._volume >= self._params.min_volume
 
     def analyze_audio_sync(self, buffer: bytes) -> VADState:

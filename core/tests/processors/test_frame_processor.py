@@ -365,3 +365,30 @@ async def test_initial_empty_metrics_frame_is_sent_when_metrics_are_on():
         PassThrough(), frames_to_send=[], pipeline_params=PipelineParams(enable_metrics=True)
     )
     assert [type(f) for f in down] == [MetricsFrame]
+
+
+async def test_push_interruption_task_frame_and_wait_returns_after_the_interruption_passed():
+    from voxpipe.frames.frames import InterruptionFrame as IF
+
+    class Interrupter(PassThrough):
+        def __init__(self):
+            super().__init__()
+            self.results = []
+            self.seen_interruption_before_return = None
+
+        async def process_frame(self, frame, direction):
+            await super().process_frame(frame, direction)
+            if isinstance(frame, TextFrame) and frame.text == "barge":
+                self.results.append(await self.push_interruption_task_frame_and_wait(timeout=1))
+
+    proc = Interrupter()
+    sink = Recorder()
+    await run_test(Pipeline([proc, sink]), frames_to_send=[TextFrame("barge")])
+    assert proc.results == [True]
+    assert any(isinstance(f, IF) for f in sink.seen)
+
+
+async def test_push_interruption_task_frame_and_wait_times_out_outside_a_task():
+    proc = PassThrough()
+    proc._started = True
+    assert await proc.push_interruption_task_frame_and_wait(timeout=0.05) is False

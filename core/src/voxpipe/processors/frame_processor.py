@@ -158,6 +158,7 @@ class FrameProcessor(BaseObject):
         self._cancelling = False
         self._paused = False
         self._pause_buffer: list[tuple[FrameProcessor, Frame, FrameDirection]] = []
+        self._interruption_waiters: list[asyncio.Event] = []
         self._hooked = False
         self._fast = False  # started, not paused, not hooked: eligible for the inline hot path
         self._allow_interruptions = True
@@ -490,8 +491,38 @@ class FrameProcessor(BaseObject):
                 lane.task = None
                 task.cancel()
 
+    async def push_interruption_task_frame_and_wait(self, *, timeout: float = 2.0) -> bool:
+        """Ask the pipeline task to interrupt, and wait until the interruption reached this processor.
+
+        The task answers an ``InterruptionTaskFrame`` by sending an
+        ``InterruptionFrame`` from the start of the pipeline; this returns once
+        that frame has passed through this processor.
+
+        Returns:
+            True when the interruption arrived within ``timeout`` seconds; False
+            (logged) when it did not, e.g. the processor is not in a task.
+        """
+        from voxpipe.frames.frames import InterruptionTaskFrame
+
+        waiter = asyncio.Event()
+        self._interruption_waiters.append(waiter)
+        try:
+            await self.push_frame(InterruptionTaskFrame(), _UP)
+            try:
+                await asyncio.wait_for(waiter.wait(), timeout)
+            except asyncio.TimeoutError:
+                logger.warning("%s: the interruption did not come back within %.1fs", self, timeout)
+                return False
+            return True
+        finally:
+            if waiter in self._interruption_waiters:
+                self._interruption_waiters.remove(waiter)
+
     async def _start_interruption(self) -> None:
         """Drop queued interruptible frames and cancel interruptible work in flight."""
+        if self._interruption_waiters:
+            for waiter in self._interruption_waiters:
+                waiter.set()
         if self._pause_buffer:
             self._pause_buffer = [item for item in self._pause_buffer if not _droppable(item[1])]
         lane = self._lane

@@ -7,10 +7,12 @@ side, with no network::
         params=TransportParams(audio_in_enabled=True, audio_out_enabled=True),
         media_clock=MediaClock(speed=20),      # pace audio 20x faster than real time
     )
-    pipeline = Pipeline([transport.input(), my_processor, transport.output()])
-    ...
-    await transport.input().push_audio(b"\x00" * 640)          # 20 ms at 16 kHz
-    await transport.input().push_app_message({"label": "rtvi-ai", ...})
+    task = PipelineTask(Pipeline([transport.input(), my_processor, transport.output()]))
+    async with running_task(task) as run:
+        await transport.input().push_audio(b"\x00" * 640)      # 20 ms at 16 kHz
+        await transport.input().push_app_message({"label": "rtvi-ai", ...})
+        await task.queue_frame(EndFrame())
+        await run
     transport.output().audio_bytes()                           # everything played
     transport.output().messages                                # app messages sent
 
@@ -19,7 +21,10 @@ Every output write is stamped with the media clock time it happened at.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections import deque
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,7 +42,13 @@ from voxpipe.transports.base_input import BaseInputTransport
 from voxpipe.transports.base_output import BaseOutputTransport
 from voxpipe.transports.base_transport import BaseTransport, TransportParams
 
-__all__ = ["LoopbackInputTransport", "LoopbackOutputTransport", "LoopbackTransport", "Written"]
+__all__ = [
+    "LoopbackInputTransport",
+    "LoopbackOutputTransport",
+    "LoopbackTransport",
+    "Written",
+    "running_task",
+]
 
 
 @dataclass
@@ -174,3 +185,45 @@ class LoopbackTransport(BaseTransport):
                 name=self._output_name,
             )
         return self._output
+
+
+@contextlib.asynccontextmanager
+async def running_task(
+    task: Any, *, start_timeout: float = 2.0, stop_timeout: float = 5.0
+) -> AsyncIterator[asyncio.Task[Any]]:
+    """Run ``task`` (a ``PipelineTask``) in the background while the block runs.
+
+    Yields once the pipeline has started; the yielded asyncio task completes
+    when the run ends (await it after queueing an ``EndFrame``). On leaving the
+    block a run still going is cancelled; every wait is bounded.
+
+    Raises:
+        TimeoutError: The pipeline did not start within ``start_timeout``.
+    """
+    from voxpipe.pipeline.runner import PipelineRunner
+
+    started = asyncio.Event()
+    task.add_event_handler("on_pipeline_started", lambda *_: started.set())
+    runner = PipelineRunner(handle_sigint=False, handle_sigterm=False)
+    run = asyncio.get_running_loop().create_task(
+        runner.run(task), name="voxpipe-testing::loopback-run"
+    )
+    try:
+        waiter = asyncio.get_running_loop().create_task(started.wait())
+        await asyncio.wait(
+            {run, waiter}, timeout=start_timeout, return_when=asyncio.FIRST_COMPLETED
+        )
+        waiter.cancel()
+        await asyncio.wait({waiter}, timeout=1.0)
+        if not started.is_set():
+            if run.done():
+                run.result()
+            raise TimeoutError(f"pipeline did not start within {start_timeout}s")
+        yield run
+    finally:
+        if not run.done():
+            await task.cancel(reason="running_task block ended")
+            await asyncio.wait({run}, timeout=stop_timeout)
+        if not run.done():
+            run.cancel()
+            await asyncio.wait({run}, timeout=1.0)

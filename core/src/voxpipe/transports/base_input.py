@@ -69,6 +69,7 @@ class BaseInputTransport(FrameProcessor):
         self._audio_task: asyncio.Task[Any] | None = None
         self._dropped = 0
         self._filter = params.audio_in_filter
+        self._filter_started = False
 
     @property
     def params(self) -> TransportParams:
@@ -91,15 +92,16 @@ class BaseInputTransport(FrameProcessor):
         """Start input: the filter and the audio task; call ``super().start(frame)`` first."""
         p = self._params
         self._sample_rate = p.audio_in_sample_rate or frame.audio_in_sample_rate
-        if self._filter is not None:
+        if self._filter is not None and not self._filter_started:
             await self._filter.start(self._sample_rate)
+            self._filter_started = True
         if p.audio_in_enabled and self._audio_task is None:
             self._audio_task = self.create_task(self._audio_loop(), "audio-in")
         if p.audio_in_stream_on_start:
             await self.start_audio_in_streaming()
 
     async def stop(self, frame: EndFrame) -> None:
-        """Stop input after ``EndFrame`` passed; call ``super().stop(frame)``."""
+        """Stop input on ``EndFrame`` (before it moves on); call ``super().stop(frame)``."""
         await self._stop_audio()
 
     async def cancel(self, frame: CancelFrame) -> None:
@@ -112,13 +114,19 @@ class BaseInputTransport(FrameProcessor):
             self._streaming = True
             logger.debug("%s: input audio streaming started", self)
 
+    async def cleanup(self) -> None:
+        """Stop input if the run ended without ``EndFrame``/``CancelFrame`` reaching it."""
+        await self._stop_audio()
+        await super().cleanup()
+
     async def _stop_audio(self) -> None:
         self._streaming = False
         if self._audio_task is not None:
             await self.cancel_task(self._audio_task, 1.0)
             self._audio_task = None
         self._audio_queue.clear()
-        if self._filter is not None:
+        if self._filter is not None and self._filter_started:
+            self._filter_started = False
             await self._filter.stop()
 
     # -- called by the transport's receive side -----------------------------------------------
@@ -186,8 +194,8 @@ class BaseInputTransport(FrameProcessor):
             await self.cancel(frame)
             await self.push_frame(frame, direction)
         elif isinstance(frame, EndFrame):
-            await self.push_frame(frame, direction)
             await self.stop(frame)
+            await self.push_frame(frame, direction)
         elif isinstance(frame, FilterControlFrame) and direction is _DOWN:
             if self._filter is not None:
                 await self._filter.process_frame(frame)

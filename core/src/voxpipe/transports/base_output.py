@@ -182,6 +182,11 @@ class BaseOutputTransport(FrameProcessor):
     async def cancel(self, frame: CancelFrame) -> None:
         """Called on ``CancelFrame`` after the writers stopped; close connections here."""
 
+    async def cleanup(self) -> None:
+        """Stop the writers and mixers if the run ended without ``EndFrame``/``CancelFrame``."""
+        await self._stop_writers(speaking_stop=False)
+        await super().cleanup()
+
     async def register_audio_destination(self, destination: str | None) -> None:
         """Called once per audio destination at start (None = the default track)."""
 

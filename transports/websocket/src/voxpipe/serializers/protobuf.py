@@ -1,4 +1,4 @@
-"""``ProtobufFrameSerializer``: the binary frame format of Pipecat's WebSocket clients.
+r"""``ProtobufFrameSerializer``: the binary frame format of Pipecat's WebSocket clients.
 
 The JavaScript ``@pipecat-ai/websocket-transport`` package (and its iOS/Android
 siblings) exchange one protobuf ``pipecat.Frame`` per binary WebSocket message::
@@ -227,7 +227,7 @@ def decode_frame(data: bytes) -> tuple[str, dict[str, Any]]:
 
 
 class ProtobufFrameSerializer(FrameSerializer):
-    """Serializes frames as Pipecat's protobuf ``Frame`` messages; see the module docstring.
+    r"""Serializes frames as Pipecat's protobuf ``Frame`` messages; see the module docstring.
 
     Args:
         params: Serializer options. ``ignore_rtvi_messages`` is always turned

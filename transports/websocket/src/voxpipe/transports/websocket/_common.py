@@ -171,11 +171,14 @@ class WebsocketInput(BaseInputTransport):
         elif self._started:
             await self.push_frame(frame, FrameDirection.DOWNSTREAM)
 
-    async def report_bad_input(self, message: str, exc: BaseException | None = None) -> None:
+    async def report_bad_input(
+        self, message: str, exc: BaseException | None = None, *, disconnected: bool = False
+    ) -> None:
         """Log and report (a non-fatal ``ErrorFrame``, rate-limited) bad input from the client."""
         self._errors += 1
         if self._errors <= 3 or self._errors % 100 == 0:
-            logger.warning("%s: %s (bad input #%d; the session continues)", self, message, self._errors)
+            outcome = "the client was disconnected" if disconnected else "the session continues"
+            logger.warning("%s: %s (bad input #%d; %s)", self, message, self._errors, outcome)
             if self._started:
                 await self.push_error(f"{self}: {message}", exception=exc, fatal=False)
 

@@ -224,7 +224,8 @@ class WebsocketClientTransport(BaseTransport):
         except websockets.ConnectionClosedError as exc:
             if exc.sent is not None and exc.sent.code == CLOSE_TOO_BIG:
                 await input.report_bad_input(
-                    f"server sent a message over max_message_size ({self._params.max_message_size} bytes)")
+                    f"server sent a message over max_message_size ({self._params.max_message_size} bytes)",
+                    disconnected=True)
             logger.debug("%s: connection closed with an error: %s", self, exc)
         except websockets.ConnectionClosed:
             pass

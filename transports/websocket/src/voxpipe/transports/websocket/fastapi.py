@@ -237,7 +237,7 @@ class FastAPIWebsocketTransport(BaseTransport):
                 if data is None:
                     continue
                 if len(data) > limit:
-                    await input.report_bad_input(str(MessageTooBig(len(data), limit)) + "; disconnected")
+                    await input.report_bad_input(str(MessageTooBig(len(data), limit)), disconnected=True)
                     await self._peer.close(CLOSE_TOO_BIG, "message too big", timeout=self._params.close_timeout)
                     break
                 await input.receive_message(data)

@@ -303,13 +303,14 @@ class WebsocketServerTransport(BaseTransport):
                 try:
                     await input.receive_message(message)
                 except MessageTooBig as exc:  # only when max_size was bypassed
-                    await input.report_bad_input(str(exc))
+                    await input.report_bad_input(str(exc), disconnected=True)
                     await ws.close(CLOSE_TOO_BIG, "message too big")
                     return
         except websockets.ConnectionClosedError as exc:
             if exc.sent is not None and exc.sent.code == CLOSE_TOO_BIG:
-                await input.report_bad_input(f"client sent a message over max_message_size "
-                                             f"({self._params.max_message_size} bytes); disconnected")
+                await input.report_bad_input(
+                    f"client sent a message over max_message_size ({self._params.max_message_size} bytes)",
+                    disconnected=True)
             else:
                 logger.debug("%s: connection closed with an error: %s", self, exc)
         except websockets.ConnectionClosed:

@@ -5,11 +5,12 @@ It sends each message through its :class:`RTVIProcessor`, so the messages
 reach the client by the same output transport as everything else.
 
 Each frame is reported once, at its first push, even though it crosses
-several processors; the two halves of a broadcast frame count as one. Text
-the bot says (``TTSTextFrame`` → ``bot-tts-text`` and ``bot-output`` with
-``spoken=true``; other ``AggregatedTextFrame``\\ s → ``bot-output`` with
-``spoken=false``) is reported when the output transport releases it, that is
-in step with the audio played before it.
+several processors; the two halves of a broadcast frame count as one. What
+the bot says — ``TTSStarted/StoppedFrame``, ``TTSTextFrame`` (``bot-tts-text``
+and ``bot-output`` with ``spoken=true``) and other ``AggregatedTextFrame``\\ s
+(``bot-output`` with ``spoken=false``) — is reported when the output transport
+passes it on, that is in step with the audio played before it (in a pipeline
+without an output transport, at its first push).
 
 Frame → message (flag in :class:`RTVIObserverParams`):
 
@@ -152,6 +153,8 @@ _ROUTES: list[tuple[type, str]] = [
     (F.InputAudioRawFrame, "_user_audio"),
 ]
 _ROUTE_CACHE: dict[type, str | None] = {}
+# Reported when the output transport passes them on (once one was seen), so in spoken order.
+_SPOKEN_ORDER = frozenset({"_spoken_text", "_tts_boundary"})
 _SIMPLE = {
     F.UserStartedSpeakingFrame: m.RTVIUserStartedSpeakingMessage,
     F.UserStoppedSpeakingFrame: m.RTVIUserStoppedSpeakingMessage,
@@ -218,6 +221,7 @@ class RTVIObserver(BaseObserver):
         self._params = params or RTVIObserverParams()
         self._ignored: set[int] = {id(p) for p in self._params.ignored_sources}
         self._seen: dict[int, None] = {}
+        self._output_seen = False
         self._sentence = ""
         self._last_user_level = 0.0
         self._last_bot_level = 0.0
@@ -262,11 +266,17 @@ class RTVIObserver(BaseObserver):
         """Report ``data.frame`` if it is of interest and was not reported yet."""
         if self._logs:
             await self._flush_logs()
+        if not self._output_seen and isinstance(data.source, BaseOutputTransport):
+            self._output_seen = True
         frame = data.frame
         handler = _route(type(frame))
         if handler is None or id(data.source) in self._ignored:
             return
-        if handler == "_spoken_text" and not isinstance(data.source, BaseOutputTransport):
+        if (
+            handler in _SPOKEN_ORDER
+            and self._output_seen
+            and not isinstance(data.source, BaseOutputTransport)
+        ):
             return  # reported when the output transport releases it, in step with audio
         seen = self._seen
         if frame.id in seen or (

@@ -1,0 +1,30 @@
+"""Shared fixtures: loopback-only ICE, and no asyncio task of ours left behind."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from voxpipe.transports.smallwebrtc.testing import loopback_only
+
+
+@pytest.fixture(autouse=True)
+def _loopback_ice():
+    """aiortc gathers 127.0.0.1 host candidates only: no other interface, no STUN."""
+    with loopback_only():
+        yield
+
+
+@pytest.fixture(autouse=True)
+async def no_leaked_tasks():
+    """Fail a test that leaves asyncio tasks running after it finished."""
+    before = set(asyncio.all_tasks())
+    yield
+    await asyncio.sleep(0)
+    leaked = [t for t in asyncio.all_tasks() if t not in before and not t.done() and t is not asyncio.current_task()]
+    if leaked:
+        # give tasks finishing their last step a moment, then insist
+        await asyncio.wait(leaked, timeout=0.5)
+        leaked = [t for t in leaked if not t.done()]
+    assert not leaked, f"tasks left running: {[t.get_name() for t in leaked]}"

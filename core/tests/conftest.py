@@ -19,3 +19,9 @@ async def no_leaked_tasks():
         await asyncio.wait(leaked, timeout=0.5)
         leaked = [t for t in leaked if not t.done()]
     assert not leaked, f"tasks left running: {[t.get_name() for t in leaked]}"
+
+
+@pytest.fixture(autouse=True)
+def private_cache_dir(tmp_path_factory, monkeypatch):
+    """Keep tests away from the user's ~/.cache/voxpipe."""
+    monkeypatch.setenv("VOXPIPE_CACHE_DIR", str(tmp_path_factory.mktemp("voxpipe-cache")))

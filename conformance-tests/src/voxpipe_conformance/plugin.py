@@ -62,7 +62,29 @@ def _run_suite(args: argparse.Namespace) -> int:
     if not args.no_json:
         path = report.write_json(args.json_path or "conformance-report.json")
         print(f"JSON report: {path}")
+    _remember_status(report)
     return 0 if report.ok else 1
+
+
+def _remember_status(report: object) -> None:
+    """Record each plugin's result where ``voxpipe plugins list`` reads it."""
+    import time
+
+    from voxpipe.plugins.status import write_conformance_status
+
+    for name, info in report.plugins.items():  # type: ignore[attr-defined]
+        cases = set(info.get("cases", []))
+        outcomes = [o for o in report.outcomes if o.case in cases]  # type: ignore[attr-defined]
+        counts: dict[str, int] = {}
+        for o in outcomes:
+            counts[o.status] = counts.get(o.status, 0) + 1
+        ok = not counts.get("fail") and not counts.get("xpass")
+        try:
+            write_conformance_status(
+                info["distribution"], info["version"], {"ok": ok, "counts": counts, "when": time.time()}
+            )
+        except OSError:
+            pass  # a read-only cache must not fail the run
 
 
 def _list_contracts(args: argparse.Namespace) -> int:

@@ -44,7 +44,7 @@ def test_plugins_list_prints_a_table_and_the_problems(installed):
     code, out, err = run(["plugins", "list"])
     assert code == 0 and err == ""
     lines = out.splitlines()
-    assert lines[0].split() == ["PLUGIN", "DISTRIBUTION", "VERSION", "API", "KINDS", "SERVICES"]
+    assert lines[0].split() == ["PLUGIN", "DISTRIBUTION", "VERSION", "API", "KINDS", "SERVICES", "CONFORMANCE"]
     assert lines[1].split() == [
         "acme",
         "voxpipe-acme",
@@ -53,6 +53,8 @@ def test_plugins_list_prints_a_table_and_the_problems(installed):
         "stt,tts",
         "acme_stt",
         "acme_tts",
+        "not",
+        "run",
     ]
     assert lines[0].index("DISTRIBUTION") == lines[1].index("voxpipe-acme")  # aligned columns
     assert "Problems:" in out

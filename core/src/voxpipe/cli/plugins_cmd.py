@@ -14,6 +14,7 @@ from typing import Any, TextIO
 import msgspec
 
 from voxpipe.cli.output import format_table, write_json
+from voxpipe.plugins.status import describe_status, read_conformance_status
 from voxpipe.plugins.manager import LoadedPlugin, PluginManager, PluginProblem
 from voxpipe.plugins.manifest import PLUGIN_API_VERSION
 from voxpipe.plugins.registry import RegisteredService, ServiceRegistry
@@ -87,6 +88,7 @@ def _plugin_data(loaded: LoadedPlugin, registry: ServiceRegistry) -> dict[str, A
         "license": manifest.license,
         "docs_url": manifest.docs_url,
         "services": [_service_data(s) for s in _services_of(loaded, registry)],
+        "conformance_status": read_conformance_status(loaded.distribution, loaded.version),
     }
 
 
@@ -136,9 +138,10 @@ def run_list(args: argparse.Namespace, ctx: Context) -> int:
                     loaded.manifest.plugin_api,
                     ",".join(kinds) or None,
                     " ".join(s.id for s in services) or None,
+                    describe_status(read_conformance_status(loaded.distribution, loaded.version)),
                 ]
             )
-        headers = ["PLUGIN", "DISTRIBUTION", "VERSION", "API", "KINDS", "SERVICES"]
+        headers = ["PLUGIN", "DISTRIBUTION", "VERSION", "API", "KINDS", "SERVICES", "CONFORMANCE"]
         out.write(format_table(headers, rows) + "\n")
     else:
         out.write("No voxpipe plugins are loaded.\n")

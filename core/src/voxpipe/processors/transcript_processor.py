@@ -2,7 +2,7 @@
 
 ``transcript.user()`` (after STT) reports each ``TranscriptionFrame`` as a
 user message; ``transcript.assistant()`` (after the output transport)
-aggregates ``TTSTextFrame``\\ s into one assistant message, emitted at the end
+aggregates ``TTSTextFrame`` frames into one assistant message, emitted at the end
 of the response, on an interruption, or at ``EndFrame``/``CancelFrame``.
 Both fire ``on_transcript_update(processor, TranscriptionUpdateFrame)`` and
 push the update frame downstream.

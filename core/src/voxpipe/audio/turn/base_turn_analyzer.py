@@ -86,8 +86,8 @@ class BaseTurnAnalyzer(ABC):
     async def analyze_end_of_turn(self) -> tuple[EndOfTurnState, MetricsData | None]:
         """Judge the audio so far; returns the verdict and optional ``TurnMetricsData``."""
 
-    def clear(self) -> None:
+    def clear(self) -> None:  # noqa: B027 - optional hook
         """Forget the audio of the current turn (called when a turn ends)."""
 
-    async def cleanup(self) -> None:
+    async def cleanup(self) -> None:  # noqa: B027 - optional hook
         """Release resources (models, executors)."""

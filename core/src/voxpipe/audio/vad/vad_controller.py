@@ -31,7 +31,7 @@ class VADController:
 
     Args:
         analyzer: The analyzer to drive.
-        speaking_interval_secs: Audio seconds between ``UserSpeakingFrame``\\ s.
+        speaking_interval_secs: Audio seconds between ``UserSpeakingFrame`` frames.
     """
 
     def __init__(self, analyzer: VADAnalyzer, *, speaking_interval_secs: float = 0.2) -> None:

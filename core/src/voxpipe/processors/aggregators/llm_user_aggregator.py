@@ -44,7 +44,6 @@ from voxpipe.frames.frames import (
     InterruptionFrame,
     InterruptionTaskFrame,
     LLMUpdateSettingsFrame,
-    SpeechControlParamsFrame,
     StartFrame,
     TranscriptionFrame,
     UserIdleTimeoutUpdateFrame,
@@ -98,7 +97,7 @@ class LLMUserAggregator(LLMContextAggregator):
     ) -> None:
         super().__init__(context=context, role="user", **kwargs)
         self._params = params or LLMUserAggregatorParams()
-        self._clock = self._params.clock or LoopClock()
+        self._turn_clock = self._params.clock or LoopClock()
         self._explicit_strategies = self._params.user_turn_strategies is not None
         self._strategies = self._params.user_turn_strategies or UserTurnStrategies()
         self._turns: UserTurnController | None = None
@@ -107,7 +106,7 @@ class LLMUserAggregator(LLMContextAggregator):
         self._idle = UserIdleController(
             timeout=self._params.user_idle_timeout,
             on_idle=self._on_idle,
-            clock=self._clock,
+            clock=self._turn_clock,
             create_task=self.create_task,
             user_turn_active=lambda: self._turns is not None and self._turns.user_turn_active,
         )
@@ -238,7 +237,7 @@ class LLMUserAggregator(LLMContextAggregator):
             self,
             strategies,
             user_turn_stop_timeout=self._params.user_turn_stop_timeout,
-            clock=self._clock,
+            clock=self._turn_clock,
         )
         await self._turns.setup()
         await self._turns.process_frame(frame)

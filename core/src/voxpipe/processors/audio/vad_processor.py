@@ -29,7 +29,7 @@ __all__ = ["VADProcessor"]
 
 
 class VADProcessor(FrameProcessor):
-    """Runs a :class:`VADAnalyzer` on ``InputAudioRawFrame``\\ s; see the module docstring.
+    """Runs a :class:`VADAnalyzer` on ``InputAudioRawFrame`` frames; see the module docstring.
 
     Args:
         vad_analyzer: The analyzer (Silero, Krisp, a fake in tests ...).

@@ -130,7 +130,7 @@ class WakePhraseUserTurnStartStrategy(BaseUserTurnStartStrategy):
             return ProcessFrameResult.CONTINUE
         if isinstance(frame, TranscriptionFrame) and frame.text.strip():
             self._text = f"{self._text} {_clean(frame.text)}".strip()
-            for phrase, pattern in zip(self._phrases, self._patterns):
+            for phrase, pattern in zip(self._phrases, self._patterns, strict=True):
                 if pattern.search(self._text):
                     await self._wake(phrase)
                     return ProcessFrameResult.STOP

@@ -1,0 +1,1 @@
+"""Local GGUF models through llama.cpp (distribution ``voxpipe-llamacpp``); see ``llm``."""

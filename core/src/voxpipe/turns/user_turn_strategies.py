@@ -2,9 +2,11 @@
 
 Defaults: start on VAD or on a transcript; stop with the smart-turn model
 (``TurnAnalyzerUserTurnStopStrategy(LocalSmartTurnAnalyzerV3())``) when its
-plugin is installed. The kernel ships no model, so without the plugin the
-default stop strategy is ``SpeechTimeoutUserTurnStopStrategy()`` and an info
-line says so (see ``docs/conversation.md``).
+plugin is installed and its model loads. The kernel ships no model, so without
+the plugin the default stop strategy is ``SpeechTimeoutUserTurnStopStrategy()``
+and an info line says so; when the plugin is installed but cannot load its
+model, the same fallback applies with a warning naming the cause (see
+``docs/conversation.md``).
 """
 
 from __future__ import annotations
@@ -57,7 +59,17 @@ def default_user_turn_stop_strategies() -> list[BaseUserTurnStopStrategy]:
                 "user turns end with SpeechTimeoutUserTurnStopStrategy"
             )
         return [SpeechTimeoutUserTurnStopStrategy()]
-    analyzer = module.LocalSmartTurnAnalyzerV3()
+    try:
+        analyzer = module.LocalSmartTurnAnalyzerV3()
+    except Exception as exc:  # installed but unusable (model not pulled, runtime missing)
+        if not _warned_no_smart_turn:
+            _warned_no_smart_turn = True
+            logger.warning(
+                "smart-turn is installed but cannot load (%s); user turns end with "
+                "SpeechTimeoutUserTurnStopStrategy",
+                exc,
+            )
+        return [SpeechTimeoutUserTurnStopStrategy()]
     return [TurnAnalyzerUserTurnStopStrategy(turn_analyzer=analyzer)]
 
 

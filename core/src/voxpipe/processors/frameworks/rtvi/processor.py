@@ -59,6 +59,7 @@ from voxpipe.frames.frames import (
 )
 from voxpipe.processors.frame_processor import FrameDirection, FrameProcessor
 from voxpipe.processors.frameworks.rtvi import _legacy
+from voxpipe.processors.frameworks.rtvi._wire import json_decoder
 from voxpipe.processors.frameworks.rtvi.models import (
     MESSAGE_LABEL,
     PROTOCOL_VERSION,
@@ -82,7 +83,6 @@ from voxpipe.processors.frameworks.rtvi.models import (
     RTVIServerMessage,
     RTVIServerMessageBase,
     RTVIServerResponse,
-    json_decoder,
     to_message_dict,
 )
 from voxpipe.transports.base_input import BaseInputTransport

@@ -268,6 +268,8 @@ class SmallWebRTCConnection(BaseObject):
     async def _negotiate(self, sdp: str, type: str, *, new_pc: bool) -> None:
         if type != "offer":
             raise ValueError(f"expected an SDP offer, got type {type!r}")
+        if not sdp.lstrip().startswith("v=") or "\nm=" not in sdp:
+            raise ValueError("invalid SDP offer: not a session description with media sections")
         old = self._pc if new_pc else None
         if new_pc:
             pc = self._new_pc()
@@ -279,7 +281,7 @@ class SmallWebRTCConnection(BaseObject):
         except Exception as exc:
             if new_pc:
                 await _close_pc(pc)
-            raise ValueError(f"invalid SDP offer: {exc or type(exc).__name__}") from exc
+            raise ValueError(f"invalid SDP offer: {str(exc) or 'malformed SDP'}") from exc
         if old is not None:
             self._detach_tracks(old)
         self._pc = pc
@@ -617,10 +619,34 @@ class SmallWebRTCConnection(BaseObject):
         return f"<SmallWebRTCConnection {self._pc_id} {self._state}>"
 
 
+def _ice_connections(pc: RTCPeerConnection) -> list[Any]:
+    transports = [t.receiver.transport.transport for t in pc.getTransceivers()]
+    if pc.sctp is not None:
+        transports.append(pc.sctp.transport.transport)
+    return [getattr(t, "_connection", None) for t in transports]
+
+
 async def _close_pc(pc: RTCPeerConnection) -> None:
+    """Close ``pc`` (bounded), then stop ICE consent checks that started too late.
+
+    aioice starts its consent-freshness task when ICE completes; if the close
+    lands between the checks completing and that task starting, the task is
+    created after the close and runs on for ~30 s. Cancel such stragglers.
+    """
+    connections = _ice_connections(pc)
     try:
         await asyncio.wait_for(pc.close(), _CLOSE_TIMEOUT_SECS)
     except asyncio.TimeoutError:
         logger.warning("aiortc did not close a peer connection within %.0fs", _CLOSE_TIMEOUT_SECS)
     except Exception as exc:  # aiortc internals failing during shutdown must not stop ours
         logger.debug("error while closing a peer connection: %s", exc)
+    for _ in range(5):
+        await asyncio.sleep(0)
+    stragglers = []
+    for connection in connections:
+        task = getattr(connection, "_query_consent_task", None)
+        if task is not None and not task.done():
+            task.cancel()
+            stragglers.append(task)
+    if stragglers:
+        await asyncio.wait(stragglers, timeout=1.0)

@@ -286,6 +286,8 @@ class SmallWebRTCRequestHandler:
         host: The address ESP32 clients reach this server on.
         connection_mode: ``MULTIPLE`` (default) or ``SINGLE``.
         connection_timeout_secs: Seconds a new client has to connect.
+        keepalive_timeout_secs: Seconds of data-channel silence (once the
+            client pings) after which a client counts as gone; None: never.
         request_timeout_secs: Seconds an offer may take to answer (504 after).
         max_connections: Connections open at once (503 beyond); None: no limit.
         max_sdp_chars: Largest SDP offer accepted (413 beyond).
@@ -299,6 +301,7 @@ class SmallWebRTCRequestHandler:
         connection_mode: ConnectionMode = ConnectionMode.MULTIPLE,
         *,
         connection_timeout_secs: float = 60,
+        keepalive_timeout_secs: float | None = 10.0,
         request_timeout_secs: float = 15.0,
         max_connections: int | None = 100,
         max_sdp_chars: int = MAX_SDP_CHARS,
@@ -308,6 +311,7 @@ class SmallWebRTCRequestHandler:
         self._host = host
         self._mode = ConnectionMode(connection_mode)
         self._connection_timeout_secs = connection_timeout_secs
+        self._keepalive_timeout_secs = keepalive_timeout_secs
         self._request_timeout_secs = request_timeout_secs
         self._max_connections = max_connections
         self._max_sdp_chars = max_sdp_chars
@@ -389,7 +393,9 @@ class SmallWebRTCRequestHandler:
         self, request: SmallWebRTCRequest, callback: ConnectionCallback
     ) -> dict[str, str]:
         connection = SmallWebRTCConnection(
-            self._ice_servers, connection_timeout_secs=self._connection_timeout_secs
+            self._ice_servers,
+            connection_timeout_secs=self._connection_timeout_secs,
+            keepalive_timeout_secs=self._keepalive_timeout_secs,
         )
         try:
             await asyncio.wait_for(

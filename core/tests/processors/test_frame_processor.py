@@ -390,5 +390,5 @@ async def test_push_interruption_task_frame_and_wait_returns_after_the_interrupt
 
 async def test_push_interruption_task_frame_and_wait_times_out_outside_a_task():
     proc = PassThrough()
-    proc._started = True
+    proc._fp_started = True
     assert await proc.push_interruption_task_frame_and_wait(timeout=0.05) is False

@@ -226,7 +226,7 @@ async def test_reader_task_lives_from_start_to_end():
     assert seen_task and isinstance(seen_task[0], asyncio.Task)
     assert consumer._task is None
     assert seen_task[0].done()
-    assert not consumer._tasks
+    assert not consumer._fp_tasks
 
 
 async def test_cancel_stops_the_reader_at_once():
@@ -234,7 +234,7 @@ async def test_cancel_stops_the_reader_at_once():
     consumer = ConsumerProcessor(producer)
     await run_test(consumer, frames_to_send=[CancelFrame()], send_end_frame=False)
     assert consumer._task is None
-    assert not consumer._tasks
+    assert not consumer._fp_tasks
 
 
 async def test_transformer_error_becomes_an_error_frame_and_the_reader_continues():

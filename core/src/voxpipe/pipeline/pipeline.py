@@ -90,8 +90,8 @@ class Pipeline(FrameProcessor):
 
     async def setup(self, setup: FrameProcessorSetup) -> None:
         """Set up every processor, in order."""
-        self._clock = setup.clock
-        self._task_manager = setup.task_manager
+        self._fp_clock = setup.clock
+        self._fp_task_manager = setup.task_manager
         for p in self._processors:
             await p.setup(setup)
 

@@ -323,7 +323,7 @@ class ServiceSwitcher(FrameProcessor):
         if isinstance(frame, ServiceSwitcherFrame):
             previous = self._active_index
             service = await _maybe_await(self._strategy.handle_frame(frame, direction))
-            if await self._sync_active(service) and direction is _DOWN and self._started:
+            if await self._sync_active(service) and direction is _DOWN and self.started:
                 # Drain: the switch frame follows the frames already sent to the
                 # old service; its output is accepted until the switch frame leaves.
                 self._draining[frame.id] = previous
@@ -357,7 +357,7 @@ class ServiceSwitcher(FrameProcessor):
         self._active_index = index
         logger.debug("%s: switched to %s", self, active)
         await self._call_event_handler("on_service_switched", active)
-        if self._started:
+        if self.started:
             await self._heads[index]._receive(ServiceSwitcherRequestMetadataFrame(service=active), _DOWN)
         return True
 

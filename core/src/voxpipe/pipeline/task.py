@@ -376,7 +376,7 @@ class PipelineTask(BasePipelineTask):
     def _install_observer(self) -> None:
         self._task_observer = TaskObserver(self._observers, self._task_manager)
         for p in self._all_processors():
-            p._observer = self._task_observer
+            p._fp_observer = self._task_observer
             p._refresh_hooked()
 
     def _all_processors(self) -> list[FrameProcessor]:
@@ -532,8 +532,8 @@ class PipelineTask(BasePipelineTask):
                 await self._bounded(self._flow.cleanup(), "cleanup")
             else:
                 for p in self._all_processors():
-                    if p._lane is not None and p._lane.head is p:
-                        await p._lane.close()
+                    if p._fp_lane is not None and p._fp_lane.head is p:
+                        await p._fp_lane.close()
             if self._task_observer is not None:
                 await self._task_observer.stop()
             await self.wait_for_event_handlers()

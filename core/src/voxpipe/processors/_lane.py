@@ -134,7 +134,7 @@ class Lane:
 
     def _start(self) -> None:
         self.loop = asyncio.get_running_loop()
-        manager = self.head._task_manager
+        manager = self.head._fp_task_manager
         coro = self._run()
         name = f"{self.head}::lane"
         if manager is not None:
@@ -151,7 +151,7 @@ class Lane:
                 kept = [
                     item
                     for item in queue
-                    if item[0]._lane_index < index or not _droppable(item[1])
+                    if item[0]._fp_lane_index < index or not _droppable(item[1])
                 ]
                 if len(kept) != len(queue):
                     queue.clear()

@@ -148,27 +148,27 @@ class FrameProcessor(BaseObject):
         super().__init__(name=name, **kwargs)
         self._prev: FrameProcessor | None = None
         self._next: FrameProcessor | None = None
-        self._lane: Lane | None = None
-        self._lane_index = 0
-        self._clock: BaseClock | None = None
-        self._task_manager: BaseTaskManager | None = None
-        self._observer: BaseObserver | None = None
-        self._pipeline_worker: Any = None
-        self._started = False
-        self._cancelling = False
-        self._paused = False
-        self._pause_buffer: list[tuple[FrameProcessor, Frame, FrameDirection]] = []
-        self._interruption_waiters: list[asyncio.Event] = []
-        self._hooked = False
-        self._fast = False  # started, not paused, not hooked: eligible for the inline hot path
-        self._allow_interruptions = True
-        self._enable_metrics = False
-        self._enable_usage_metrics = False
-        self._report_only_initial_ttfb = False
-        self._interruption_strategies: list[Any] = []
-        self._metrics = metrics or FrameProcessorMetrics()
-        self._metrics.set_processor_name(self.name)
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._fp_lane: Lane | None = None
+        self._fp_lane_index = 0
+        self._fp_clock: BaseClock | None = None
+        self._fp_task_manager: BaseTaskManager | None = None
+        self._fp_observer: BaseObserver | None = None
+        self._fp_pipeline_worker: Any = None
+        self._fp_started = False
+        self._fp_cancelling = False
+        self._fp_paused = False
+        self._fp_pause_buffer: list[tuple[FrameProcessor, Frame, FrameDirection]] = []
+        self._fp_interruption_waiters: list[asyncio.Event] = []
+        self._fp_hooked = False
+        self._fp_fast = False  # started, not paused, not hooked: eligible for the inline hot path
+        self._fp_allow_interruptions = True
+        self._fp_enable_metrics = False
+        self._fp_enable_usage_metrics = False
+        self._fp_report_only_initial_ttfb = False
+        self._fp_interruption_strategies: list[Any] = []
+        self._fp_metrics = metrics or FrameProcessorMetrics()
+        self._fp_metrics.set_processor_name(self.name)
+        self._fp_tasks: set[asyncio.Task[Any]] = set()
         for event in ("on_error", *_HOOK_EVENTS):
             self._register_event_handler(event, sync=True)
 
@@ -187,46 +187,51 @@ class FrameProcessor(BaseObject):
     @property
     def clock(self) -> BaseClock:
         """The task clock (available after :meth:`setup`)."""
-        if self._clock is None:
+        if self._fp_clock is None:
             raise RuntimeError(f"{self} has no clock: it was not set up by a pipeline task")
-        return self._clock
+        return self._fp_clock
 
     @property
     def task_manager(self) -> BaseTaskManager:
         """The task manager (available after :meth:`setup`)."""
-        if self._task_manager is None:
+        if self._fp_task_manager is None:
             raise RuntimeError(f"{self} has no task manager: it was not set up by a pipeline task")
-        return self._task_manager
+        return self._fp_task_manager
 
     @property
     def interruptions_allowed(self) -> bool:
         """Whether the pipeline allows interruptions (from the ``StartFrame``)."""
-        return self._allow_interruptions
+        return self._fp_allow_interruptions
 
     @property
     def interruption_strategies(self) -> list[Any]:
         """Deprecated interruption strategies from the ``StartFrame``."""
-        return self._interruption_strategies
+        return self._fp_interruption_strategies
 
     @property
     def metrics_enabled(self) -> bool:
         """Whether TTFB and processing metrics are collected."""
-        return self._enable_metrics
+        return self._fp_enable_metrics
 
     @property
     def usage_metrics_enabled(self) -> bool:
         """Whether usage metrics are collected."""
-        return self._enable_usage_metrics
+        return self._fp_enable_usage_metrics
 
     @property
     def report_only_initial_ttfb(self) -> bool:
         """Whether only the first TTFB measurement is reported."""
-        return self._report_only_initial_ttfb
+        return self._fp_report_only_initial_ttfb
+
+    @property
+    def started(self) -> bool:
+        """Whether the ``StartFrame`` has reached this processor (and no cancel since)."""
+        return self._fp_started
 
     @property
     def is_paused(self) -> bool:
         """Whether data and control frames are being buffered."""
-        return self._paused
+        return self._fp_paused
 
     def can_generate_metrics(self) -> bool:
         """Whether this processor reports metrics; services override to return True."""
@@ -246,13 +251,13 @@ class FrameProcessor(BaseObject):
         self._refresh_hooked()
 
     def _refresh_hooked(self) -> None:
-        self._hooked = self._observer is not None or any(
+        self._fp_hooked = self._fp_observer is not None or any(
             self.has_event_handlers(e) for e in _HOOK_EVENTS
         )
         self._refresh_fast()
 
     def _refresh_fast(self) -> None:
-        self._fast = self._started and not self._paused and not self._hooked
+        self._fp_fast = self._fp_started and not self._fp_paused and not self._fp_hooked
 
     # -- wiring and lifecycle ---------------------------------------------------
 
@@ -273,33 +278,33 @@ class FrameProcessor(BaseObject):
 
     async def setup(self, setup: FrameProcessorSetup) -> None:
         """Receive the task's clock, task manager and observer before starting."""
-        self._clock = setup.clock
-        self._task_manager = setup.task_manager
-        self._observer = setup.observer
-        self._pipeline_worker = setup.pipeline_worker
+        self._fp_clock = setup.clock
+        self._fp_task_manager = setup.task_manager
+        self._fp_observer = setup.observer
+        self._fp_pipeline_worker = setup.pipeline_worker
         self._refresh_hooked()
         self._ensure_lane()
 
     def _ensure_lane(self) -> Lane:
-        lane = self._lane
+        lane = self._fp_lane
         if lane is None:
             prev = self._prev
             if self.own_lane or prev is None:
                 lane = Lane(self)
-                self._lane_index = 0
+                self._fp_lane_index = 0
             else:
                 lane = prev._ensure_lane()
-                self._lane_index = lane.join()
-            self._lane = lane
+                self._fp_lane_index = lane.join()
+            self._fp_lane = lane
         return lane
 
     async def cleanup(self) -> None:
         """Stop this processor's worker and tasks (bounded) and its event handlers."""
         await super().cleanup()
-        lane = self._lane
+        lane = self._fp_lane
         if lane is not None and lane.head is self:
             await lane.close()
-        for task in list(self._tasks):
+        for task in list(self._fp_tasks):
             await cancel_and_wait(task, 1.0)
 
     # -- tasks --------------------------------------------------------------------
@@ -307,12 +312,12 @@ class FrameProcessor(BaseObject):
     def create_task(self, coroutine: Coroutine[Any, Any, Any], name: str | None = None) -> asyncio.Task[Any]:
         """Start ``coroutine`` as a task owned by this processor (cancelled by :meth:`cleanup`)."""
         name = f"{self}::{name or getattr(coroutine, '__name__', 'task')}"
-        if self._task_manager is not None:
-            task = self._task_manager.create_task(coroutine, name)
+        if self._fp_task_manager is not None:
+            task = self._fp_task_manager.create_task(coroutine, name)
         else:
             task = asyncio.get_running_loop().create_task(coroutine, name=name)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._fp_tasks.add(task)
+        task.add_done_callback(self._fp_tasks.discard)
         return task
 
     async def cancel_task(self, task: asyncio.Task[Any], timeout: float | None = 1.0) -> None:
@@ -338,7 +343,7 @@ class FrameProcessor(BaseObject):
         if isinstance(frame, SystemFrame):
             await self._receive(frame, direction)
             return
-        if not self._started:
+        if not self._fp_started:
             logger.warning("%s: dropping %s queued before the pipeline started", self, frame)
             return
         lane = self._ensure_lane()
@@ -349,18 +354,18 @@ class FrameProcessor(BaseObject):
 
     async def _receive(self, frame: Frame, direction: FrameDirection) -> None:
         """Entry point for frames pushed by a neighbour (the scheduler's hot path)."""
-        lane = self._lane
+        lane = self._fp_lane
         if lane is None:
             lane = self._ensure_lane()
         if isinstance(frame, SystemFrame):
             if lane.task is None or _c_current_task(lane.loop) is not lane.task:
                 await self._deliver(frame, direction)
                 return
-        elif not self._started:
+        elif not self._fp_started:
             logger.debug("%s: dropping %s received before StartFrame", self, frame)
             return
-        elif self._paused:
-            self._pause_buffer.append((self, frame, direction))
+        elif self._fp_paused:
+            self._fp_pause_buffer.append((self, frame, direction))
             return
         elif (
             direction is not _DOWN
@@ -375,10 +380,10 @@ class FrameProcessor(BaseObject):
             return
         # Inline on the lane worker: track where it is so an interruption can cancel it.
         saved_index, saved_frame = lane.busy_index, lane.busy_frame
-        lane.busy_index = self._lane_index
+        lane.busy_index = self._fp_lane_index
         lane.busy_frame = frame
         try:
-            if self._hooked or not self._started:
+            if self._fp_hooked or not self._fp_started:
                 await self._deliver(frame, direction)
             else:
                 try:
@@ -393,12 +398,12 @@ class FrameProcessor(BaseObject):
 
     async def _deliver_queued(self, frame: Frame, direction: FrameDirection) -> None:
         """Called by the lane worker for a frame taken from a queue."""
-        if self._paused and not isinstance(frame, SystemFrame):
-            self._pause_buffer.append((self, frame, direction))
+        if self._fp_paused and not isinstance(frame, SystemFrame):
+            self._fp_pause_buffer.append((self, frame, direction))
             return
-        lane = self._lane
+        lane = self._fp_lane
         assert lane is not None
-        lane.busy_index = self._lane_index
+        lane.busy_index = self._fp_lane_index
         lane.busy_frame = frame
         try:
             await self._deliver(frame, direction)
@@ -407,11 +412,11 @@ class FrameProcessor(BaseObject):
             lane.busy_frame = None
 
     async def _deliver(self, frame: Frame, direction: FrameDirection) -> None:
-        if not self._started and not isinstance(frame, StartFrame):
+        if not self._fp_started and not isinstance(frame, StartFrame):
             if not isinstance(frame, (CancelFrame, ErrorFrame)):
                 logger.debug("%s: dropping %s received before StartFrame", self, frame)
                 return
-        if self._hooked:
+        if self._fp_hooked:
             await self._deliver_hooked(frame, direction)
             return
         try:
@@ -422,9 +427,9 @@ class FrameProcessor(BaseObject):
             await self._process_failed(frame, exc)
 
     async def _deliver_hooked(self, frame: Frame, direction: FrameDirection) -> None:
-        observer = self._observer
+        observer = self._fp_observer
         if observer is not None:
-            ts = self._clock.get_time() if self._clock is not None else 0
+            ts = self._fp_clock.get_time() if self._fp_clock is not None else 0
             await observer.on_process_frame(FrameProcessed(self, frame, direction, ts))
         await self._call_event_handler("on_before_process_frame", frame)
         try:
@@ -469,21 +474,21 @@ class FrameProcessor(BaseObject):
                 await self.resume_processing_frames()
 
     def _on_start(self, frame: StartFrame) -> None:
-        self._started = True
+        self._fp_started = True
         self._refresh_fast()
-        self._cancelling = False
-        self._allow_interruptions = frame.allow_interruptions
-        self._enable_metrics = frame.enable_metrics
-        self._enable_usage_metrics = frame.enable_usage_metrics
-        self._report_only_initial_ttfb = frame.report_only_initial_ttfb
-        self._interruption_strategies = list(getattr(frame, "interruption_strategies", []) or [])
-        if self._lane is not None and self._lane.head is self:
-            self._lane.reopen()
+        self._fp_cancelling = False
+        self._fp_allow_interruptions = frame.allow_interruptions
+        self._fp_enable_metrics = frame.enable_metrics
+        self._fp_enable_usage_metrics = frame.enable_usage_metrics
+        self._fp_report_only_initial_ttfb = frame.report_only_initial_ttfb
+        self._fp_interruption_strategies = list(getattr(frame, "interruption_strategies", []) or [])
+        if self._fp_lane is not None and self._fp_lane.head is self:
+            self._fp_lane.reopen()
 
     async def _on_cancel(self, frame: CancelFrame) -> None:
-        self._cancelling = True
-        self._pause_buffer.clear()
-        lane = self._lane
+        self._fp_cancelling = True
+        self._fp_pause_buffer.clear()
+        lane = self._fp_lane
         if lane is not None and lane.head is self:
             lane.clear()
             task = lane.task
@@ -505,7 +510,7 @@ class FrameProcessor(BaseObject):
         from voxpipe.frames.frames import InterruptionTaskFrame
 
         waiter = asyncio.Event()
-        self._interruption_waiters.append(waiter)
+        self._fp_interruption_waiters.append(waiter)
         try:
             await self.push_frame(InterruptionTaskFrame(), _UP)
             try:
@@ -515,34 +520,34 @@ class FrameProcessor(BaseObject):
                 return False
             return True
         finally:
-            if waiter in self._interruption_waiters:
-                self._interruption_waiters.remove(waiter)
+            if waiter in self._fp_interruption_waiters:
+                self._fp_interruption_waiters.remove(waiter)
 
     async def _start_interruption(self) -> None:
         """Drop queued interruptible frames and cancel interruptible work in flight."""
-        if self._interruption_waiters:
-            for waiter in self._interruption_waiters:
+        if self._fp_interruption_waiters:
+            for waiter in self._fp_interruption_waiters:
                 waiter.set()
-        if self._pause_buffer:
-            self._pause_buffer = [item for item in self._pause_buffer if not _droppable(item[1])]
-        lane = self._lane
+        if self._fp_pause_buffer:
+            self._fp_pause_buffer = [item for item in self._fp_pause_buffer if not _droppable(item[1])]
+        lane = self._fp_lane
         if lane is not None:
-            lane.interrupt(self._lane_index)
+            lane.interrupt(self._fp_lane_index)
 
     # -- pause / resume -------------------------------------------------------------
 
     async def pause_processing_frames(self) -> None:
         """Buffer data and control frames until :meth:`resume_processing_frames`."""
-        self._paused = True
-        self._fast = False
+        self._fp_paused = True
+        self._fp_fast = False
 
     async def resume_processing_frames(self) -> None:
         """Process the frames buffered while paused, in order, then new ones."""
-        if not self._paused:
+        if not self._fp_paused:
             return
-        self._paused = False
+        self._fp_paused = False
         self._refresh_fast()
-        buffered, self._pause_buffer = self._pause_buffer, []
+        buffered, self._fp_pause_buffer = self._fp_pause_buffer, []
         if buffered:
             self._ensure_lane().extend_internal(buffered)
 
@@ -550,7 +555,7 @@ class FrameProcessor(BaseObject):
 
     async def push_frame(self, frame: Frame, direction: FrameDirection = _DOWN) -> None:
         """Send ``frame`` to the next processor in ``direction``."""
-        if self._hooked:
+        if self._fp_hooked:
             await self._push_hooked(frame, direction)
             return
         if direction is _DOWN:
@@ -559,9 +564,9 @@ class FrameProcessor(BaseObject):
                 return
             # Hot path, inlined from _receive: a started, unhooked, unpaused target
             # on this lane's worker with no older internal work runs right here.
-            lane = target._lane
+            lane = target._fp_lane
             if (
-                target._fast
+                target._fp_fast
                 and lane is not None
                 and not lane.internal
                 and lane.task is not None
@@ -569,7 +574,7 @@ class FrameProcessor(BaseObject):
                 and _c_current_task(lane.loop) is lane.task
             ):
                 saved_index, saved_frame = lane.busy_index, lane.busy_frame
-                lane.busy_index = target._lane_index
+                lane.busy_index = target._fp_lane_index
                 lane.busy_frame = frame
                 try:
                     await target.process_frame(frame, direction)
@@ -591,9 +596,9 @@ class FrameProcessor(BaseObject):
         target = self._next if direction is _DOWN else self._prev
         await self._call_event_handler("on_before_push_frame", frame)
         if target is not None:
-            observer = self._observer
+            observer = self._fp_observer
             if observer is not None:
-                ts = self._clock.get_time() if self._clock is not None else 0
+                ts = self._fp_clock.get_time() if self._fp_clock is not None else 0
                 await observer.on_push_frame(FramePushed(self, target, frame, direction, ts))
             await target._receive(frame, direction)
         await self._call_event_handler("on_after_push_frame", frame)
@@ -633,45 +638,45 @@ class FrameProcessor(BaseObject):
 
     async def start_ttfb_metrics(self, *, start_time: float | None = None) -> None:
         """Start measuring time to first byte (when metrics are enabled)."""
-        if self.can_generate_metrics() and self._enable_metrics:
-            self._metrics.start_ttfb_metrics(self._report_only_initial_ttfb, start_time=start_time)
+        if self.can_generate_metrics() and self._fp_enable_metrics:
+            self._fp_metrics.start_ttfb_metrics(self._fp_report_only_initial_ttfb, start_time=start_time)
 
     async def stop_ttfb_metrics(self, *, end_time: float | None = None) -> None:
         """Stop the TTFB measurement and push a ``MetricsFrame``."""
-        if self.can_generate_metrics() and self._enable_metrics:
-            frame = self._metrics.stop_ttfb_metrics(end_time=end_time)
+        if self.can_generate_metrics() and self._fp_enable_metrics:
+            frame = self._fp_metrics.stop_ttfb_metrics(end_time=end_time)
             if frame is not None:
                 await self.push_frame(frame)
 
     async def start_processing_metrics(self, *, start_time: float | None = None) -> None:
         """Start measuring processing time (when metrics are enabled)."""
-        if self.can_generate_metrics() and self._enable_metrics:
-            self._metrics.start_processing_metrics(start_time=start_time)
+        if self.can_generate_metrics() and self._fp_enable_metrics:
+            self._fp_metrics.start_processing_metrics(start_time=start_time)
 
     async def stop_processing_metrics(self, *, end_time: float | None = None) -> None:
         """Stop the processing measurement and push a ``MetricsFrame``."""
-        if self.can_generate_metrics() and self._enable_metrics:
-            frame = self._metrics.stop_processing_metrics(end_time=end_time)
+        if self.can_generate_metrics() and self._fp_enable_metrics:
+            frame = self._fp_metrics.stop_processing_metrics(end_time=end_time)
             if frame is not None:
                 await self.push_frame(frame)
 
     async def start_llm_usage_metrics(self, tokens: Any) -> None:
         """Report LLM token usage (when usage metrics are enabled)."""
-        if self.can_generate_metrics() and self._enable_usage_metrics:
-            frame = self._metrics.start_llm_usage_metrics(tokens)
+        if self.can_generate_metrics() and self._fp_enable_usage_metrics:
+            frame = self._fp_metrics.start_llm_usage_metrics(tokens)
             if frame is not None:
                 await self.push_frame(frame)
 
     async def start_tts_usage_metrics(self, text: str) -> None:
         """Report TTS character usage (when usage metrics are enabled)."""
-        if self.can_generate_metrics() and self._enable_usage_metrics:
-            frame = self._metrics.start_tts_usage_metrics(text)
+        if self.can_generate_metrics() and self._fp_enable_usage_metrics:
+            frame = self._fp_metrics.start_tts_usage_metrics(text)
             if frame is not None:
                 await self.push_frame(frame)
 
     def set_core_metrics_data(self, data: Any) -> None:
         """Replace the processor/model labels used in this processor's metrics."""
-        self._metrics.set_core_metrics_data(data)
+        self._fp_metrics.set_core_metrics_data(data)
 
 
 def _fresh_copy(frame: Frame) -> Frame:

@@ -116,7 +116,7 @@ class AIService(FrameProcessor):
     def set_model_name(self, model: str) -> None:
         """Record ``model`` as the model in use (labels metrics)."""
         self._model_name = model
-        self._metrics.set_model_name(model)
+        self._fp_metrics.set_model_name(model)
 
     def consumes_settings_frame(self, frame: Frame) -> bool:
         """Whether ``frame`` is a settings update this service applies and swallows.

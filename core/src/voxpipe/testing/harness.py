@@ -86,6 +86,7 @@ async def drive(
     params: PipelineParams | None = None,
     start_timeout: float = 1.0,
     timeout: float = 10.0,
+    enable_rtvi: bool = False,
 ) -> DriveResult:
     """Run ``processor`` (or a pipeline) with ``frames`` and return what came out each way.
 
@@ -101,6 +102,7 @@ async def drive(
         params: Pipeline parameters (defaults: metrics and heartbeats off).
         start_timeout: Seconds to wait for the pipeline to start.
         timeout: Seconds the whole run may take.
+        enable_rtvi: Let the task add its RTVI processor and observer.
 
     Raises:
         TimeoutError: The pipeline did not start in ``start_timeout`` or did not
@@ -115,6 +117,7 @@ async def drive(
         idle_timeout_secs=None,
         cancel_on_idle_timeout=False,
         enable_turn_tracking=False,
+        enable_rtvi=enable_rtvi,
     )
     started = asyncio.Event()
 

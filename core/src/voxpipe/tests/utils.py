@@ -89,6 +89,7 @@ async def run_test(
         observers=observers,
         params=pipeline_params,
         start_timeout=start_timeout,
+        enable_rtvi=enable_rtvi,
     )
     if expected_down_frames is not None:
         _check("down", result.downstream, expected_down_frames)

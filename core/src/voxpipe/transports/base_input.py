@@ -148,12 +148,12 @@ class BaseInputTransport(FrameProcessor):
 
     async def push_video_frame(self, frame: InputImageRawFrame) -> None:
         """Hand one received image to the pipeline (``video_in_enabled`` only)."""
-        if self._params.video_in_enabled and self._started:
+        if self._params.video_in_enabled and self.started:
             await self.push_frame(frame, _DOWN)
 
     async def push_app_message(self, message: Any) -> None:
         """Broadcast a received app message as ``InputTransportMessageFrame`` (both ways)."""
-        if self._started:
+        if self.started:
             await self.broadcast_frame(InputTransportMessageFrame, message=message)
 
     async def _audio_loop(self) -> None:

@@ -168,7 +168,7 @@ class WebsocketInput(BaseInputTransport):
             await self.push_audio_frame(frame)
         elif isinstance(frame, InputTransportMessageFrame):
             await self.push_app_message(frame.message)
-        elif self._started:
+        elif self.started:
             await self.push_frame(frame, FrameDirection.DOWNSTREAM)
 
     async def report_bad_input(
@@ -179,7 +179,7 @@ class WebsocketInput(BaseInputTransport):
         if self._errors <= 3 or self._errors % 100 == 0:
             outcome = "the client was disconnected" if disconnected else "the session continues"
             logger.warning("%s: %s (bad input #%d; %s)", self, message, self._errors, outcome)
-            if self._started:
+            if self.started:
                 await self.push_error(f"{self}: {message}", exception=exc, fatal=False)
 
     async def cleanup(self) -> None:

@@ -279,7 +279,7 @@ class WebsocketServerTransport(BaseTransport):
         try:
             logger.info("%s: client connected from %s", self, ws.remote_address)
             await self._call_event_handler("on_client_connected", ws)
-            if input._started:
+            if input.started:
                 await input.push_frame(ClientConnectedFrame(), FrameDirection.DOWNSTREAM)
             if self._params.session_timeout:
                 timeout_task = input.create_task(self._session_timer(ws, self._params.session_timeout),

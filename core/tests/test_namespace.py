@@ -30,3 +30,15 @@ def test_a_module_on_another_sys_path_entry_joins_voxpipe_services(tmp_path):
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["services/fakevendor", "transports/faketransport", "audio/vad/fakevad"]
+
+
+def test_documented_reexport_paths_import():
+    import importlib
+
+    for module, name in [
+        ("voxpipe.audio.interruptions.min_words_interruption_strategy", "MinWordsInterruptionStrategy"),
+        ("voxpipe.audio.interruptions.base_interruption_strategy", "BaseInterruptionStrategy"),
+        ("voxpipe.utils.context.llm_context_summarization", "LLMAutoContextSummarizationConfig"),
+        ("voxpipe.processors.aggregators.llm_text_processor", "LLMTextProcessor"),
+    ]:
+        assert getattr(importlib.import_module(module), name)

@@ -1,0 +1,1 @@
+"""Deprecated interruption strategies under their documented import path (see ``voxpipe.turns``)."""

@@ -1,0 +1,5 @@
+"""``MinWordsInterruptionStrategy`` under its documented (deprecated) import path."""
+
+from voxpipe.turns.interruptions import MinWordsInterruptionStrategy
+
+__all__ = ["MinWordsInterruptionStrategy"]

@@ -1,0 +1,1 @@
+"""Context helpers under their documented import paths."""

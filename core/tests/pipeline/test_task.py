@@ -413,3 +413,24 @@ async def test_cancelling_the_runner_task_cancels_the_pipeline_cleanly():
     with pytest.raises(asyncio.CancelledError):
         await run
     assert task.has_finished() and rec.cleaned
+
+
+async def test_turn_tracking_observer_on_request_and_absent_when_disabled():
+    task = PipelineTask(Pipeline([Recorder()]), idle_timeout_secs=None)
+    observer = task.turn_tracking_observer
+    from voxpipe.observers.turn_tracking_observer import TurnTrackingObserver
+
+    assert isinstance(observer, TurnTrackingObserver) and observer in task.observers
+    await task.stop_when_done()
+    await asyncio.wait_for(PipelineRunner(handle_sigint=False).run(task), 2)
+
+    off = PipelineTask(Pipeline([Recorder()]), idle_timeout_secs=None, enable_turn_tracking=False)
+    assert off.turn_tracking_observer is None and off.observers == []
+
+
+async def test_a_transport_pipeline_gets_turn_tracking_automatically():
+    from voxpipe.testing.loopback_transport import LoopbackTransport
+
+    transport = LoopbackTransport()
+    task = PipelineTask(Pipeline([transport.input(), transport.output()]), idle_timeout_secs=None)
+    assert task._turn_tracking_observer is not None

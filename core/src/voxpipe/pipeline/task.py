@@ -164,7 +164,9 @@ class PipelineTask(BasePipelineTask):
         idle_timeout_frames: Frame types that count as activity.
         cancel_on_idle_timeout: Cancel the task after ``on_idle_timeout``.
         enable_tracing: OpenTelemetry tracing (needs a tracing plugin).
-        enable_turn_tracking: Track conversation turns.
+        enable_turn_tracking: Track conversation turns with a ``TurnTrackingObserver``
+            (see :attr:`turn_tracking_observer`); attached when the pipeline has a
+            transport, so transport-less pipelines pay no observer cost.
         conversation_id: Conversation id; a UUID by default.
         additional_span_attributes: Extra attributes for the conversation span.
         cancel_timeout_secs: How long ``cancel()`` waits for the ``CancelFrame``
@@ -237,6 +239,9 @@ class PipelineTask(BasePipelineTask):
         self._sink = TaskSink(self, name=f"{self.name}::Sink")
         self._flow = Pipeline([self._source, pipeline, self._sink])
         self._task_observer: TaskObserver | None = None
+        self._turn_tracking_observer: Any = None
+        if enable_turn_tracking and _has_transport(pipeline):
+            self._setup_turn_tracking()
         self._enable_rtvi = enable_rtvi
         self._rtvi: RTVIProcessor | None = None
         if enable_rtvi and (
@@ -287,6 +292,28 @@ class PipelineTask(BasePipelineTask):
     def turn_tracking_enabled(self) -> bool:
         """Whether turn tracking was requested."""
         return self._enable_turn_tracking
+
+    @property
+    def turn_tracking_observer(self) -> Any:
+        """The ``TurnTrackingObserver`` of this run, or None when turn tracking is off.
+
+        Like RTVI, it is attached automatically when the pipeline has a
+        transport; reading this property before the run attaches it otherwise.
+        """
+        if (
+            self._turn_tracking_observer is None
+            and self._enable_turn_tracking
+            and not self._running
+            and not self._finished
+        ):
+            self._setup_turn_tracking()
+        return self._turn_tracking_observer
+
+    def _setup_turn_tracking(self) -> None:
+        from voxpipe.observers.turn_tracking_observer import TurnTrackingObserver
+
+        self._turn_tracking_observer = TurnTrackingObserver()
+        self._observers.append(self._turn_tracking_observer)
 
     @property
     def task_manager(self) -> BaseTaskManager:

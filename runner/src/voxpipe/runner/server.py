@@ -10,7 +10,8 @@ every transport     ``GET /`` → redirect to ``/client/`` (telephony: ``POST /`
                     ``{"sessionId", "iceConfig"?}``; ``/sessions/{id}/api/offer`` (the
                     start body becomes the offer's ``request_data``)
 ``websocket``       ``WS /ws`` (Pipecat's WebSocket clients, protobuf frames);
-                    ``POST /start`` → ``{"wsUrl"}``
+                    ``POST /start`` → ``{"wsUrl": ".../ws?sessionId=..."}`` (the start
+                    body reaches the bot as ``runner_args.body``)
 telephony           ``POST /`` → provider XML/JSON pointing at ``wss://{proxy}/ws``; ``WS /ws``
 ==================  ===========================================================================
 
@@ -55,6 +56,9 @@ MAX_PENDING_SESSIONS = 1000
 SESSION_TTL_SECS = 600.0
 #: Seconds bots get to finish when the server stops.
 SHUTDOWN_TIMEOUT_SECS = 5.0
+
+#: Origins allowed to call the routes from a browser page (CORS): loopback ones only.
+LOOPBACK_ORIGINS = r"https?://(localhost|127\.0\.0\.1|\[::1\])(:\d+)?"
 
 DEFAULT_ICE_SERVERS = [{"urls": ["stun:stun.l.google.com:19302"]}]
 
@@ -249,6 +253,17 @@ def create_app(bot: Bot, args: Any) -> FastAPI:
 
     app = FastAPI(title="voxpipe runner", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.runner = state
+    # Pages served from other loopback origins (a dev server, a test page) may call the
+    # signalling routes; other websites the developer visits may not.
+    from fastapi.middleware.cors import CORSMiddleware
+
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origin_regex=LOOPBACK_ORIGINS,
+        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+        allow_headers=["*"],
+        max_age=600,
+    )
     client_dir = _client_dir()
 
     if state.transport in ("webrtc", "websocket"):
@@ -342,7 +357,9 @@ def _websocket_routes(app: FastAPI, state: RunnerApp) -> None:
         data = await read_json(request)
         if not isinstance(data, dict):
             raise HTTPException(400, "the start body must be a JSON object")
-        return {"wsUrl": _ws_url(request), "sessionId": state.new_session(data.get("body") or {})}
+        # The JS client refuses unknown keys: the session rides in the URL.
+        session_id = state.new_session(data.get("body") or {})
+        return {"wsUrl": f"{_ws_url(request)}?sessionId={session_id}"}
 
     @app.websocket("/ws")
     async def ws(websocket: WebSocket) -> None:

@@ -115,8 +115,8 @@ def test_a_broken_segment_is_a_clear_value_error():
 @needs_model
 @pytest.mark.slow
 async def test_vad_segment_gives_one_transcription_with_the_exact_words():
-    service = WhisperSTTService(device="cpu", compute_type="int8")
-    result = await drive(service, utterance(speech_pcm()), timeout=30)
+    service = WhisperSTTService(device="cpu", compute_type="int8", end_timeout_secs=30)
+    result = await drive(service, utterance(speech_pcm()), timeout=45)
     finals = [f for f in result.downstream if isinstance(f, TranscriptionFrame)]
     assert len(finals) == 1, [type(f).__name__ for f in result.downstream]
     assert words(finals[0].text) == words(SPEECH_SAMPLE_TEXT), finals[0].text
@@ -130,8 +130,8 @@ async def test_8khz_input_is_resampled_for_whisper():
     import soxr
 
     pcm8 = soxr.resample(np.frombuffer(speech_pcm(), "<i2"), 16000, 8000).astype("<i2").tobytes()
-    service = WhisperSTTService(device="cpu", compute_type="int8")
-    result = await drive(service, utterance(pcm8, 8000), timeout=30,
+    service = WhisperSTTService(device="cpu", compute_type="int8", end_timeout_secs=30)
+    result = await drive(service, utterance(pcm8, 8000), timeout=45,
                          params=PipelineParams(audio_in_sample_rate=8000))
     finals = [f for f in result.downstream if isinstance(f, TranscriptionFrame)]
     assert [words(f.text) for f in finals] == [words(SPEECH_SAMPLE_TEXT)]
@@ -140,8 +140,8 @@ async def test_8khz_input_is_resampled_for_whisper():
 @needs_model
 @pytest.mark.slow
 async def test_silence_gives_no_transcript():
-    service = WhisperSTTService(device="cpu", compute_type="int8")
-    result = await drive(service, utterance(bytes(16000)), timeout=30)
+    service = WhisperSTTService(device="cpu", compute_type="int8", end_timeout_secs=30)
+    result = await drive(service, utterance(bytes(16000)), timeout=45)
     assert not [f for f in result.downstream if isinstance(f, TranscriptionFrame) and f.text.strip()]
 
 
@@ -149,7 +149,7 @@ async def test_silence_gives_no_transcript():
 @pytest.mark.slow
 async def test_inference_timeout_becomes_an_error_frame_and_the_session_ends():
     service = WhisperSTTService(device="cpu", compute_type="int8", inference_timeout_secs=0.001)
-    result = await drive(service, utterance(speech_pcm()), timeout=30)
+    result = await drive(service, utterance(speech_pcm()), timeout=45)
     errors = [f for f in result.upstream if isinstance(f, ErrorFrame)]
     assert errors and "inference_timeout_secs" in errors[0].error and not errors[0].fatal
 
@@ -157,7 +157,7 @@ async def test_inference_timeout_becomes_an_error_frame_and_the_session_ends():
 @needs_model
 @pytest.mark.slow
 async def test_settings_update_applies_the_delta(tmp_path):
-    service = WhisperSTTService(device="cpu", compute_type="int8")
+    service = WhisperSTTService(device="cpu", compute_type="int8", end_timeout_secs=30)
     result = await drive(service, [STTUpdateSettingsFrame(delta=WhisperSTTService.Settings(no_speech_prob=0.7)),
                                    *utterance(speech_pcm())], timeout=30)
     assert service.settings.no_speech_prob == 0.7

@@ -217,6 +217,15 @@ class AudioSender:
             if self.speaking:
                 remaining = self._t.bot_vad_stop_secs - (clock.now() - self._last_speech_at)
                 if self.mixer is not None or self._auto_silence:
+                    # Give late speech one chunk of grace before filling the gap with
+                    # silence: a chunk arriving a few ms late then plays at once instead
+                    # of queueing behind a silence chunk, a delay that would never be
+                    # made up with real-time input.
+                    grace_until = (self._next_at or clock.now()) + len(self._silence) / self._bytes_per_sec
+                    if clock.now() < grace_until:
+                        await clock.wait(self._wake, grace_until - clock.now())
+                        if self._items:
+                            continue
                     await self._play(self._silence, False)
                 else:
                     self._next_at = None

@@ -8,7 +8,7 @@ audio chunk that completes the VAD stop and the fake LLM receiving the
 context is the framework's own work: VAD step, frame hops, strategy timers,
 context update and the lane hand-offs.
 
-    .venv/bin/python scripts/bench_turn_overhead.py [N]
+    .venv/bin/python scripts/bench_turn_overhead.py [--turns N]
 
 Prints median and p90 in microseconds. No service does I/O. The garbage
 collector is paused inside each measured window (the test harness keeps every
@@ -19,6 +19,7 @@ The figure includes a few event-loop round trips of the harness's settling.
 from __future__ import annotations
 
 import asyncio
+import gc
 import statistics
 import sys
 import time
@@ -29,7 +30,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "core" / "tests"))
 from conversation._conversation import CHUNK, Conversation  # noqa: E402
 
 from voxpipe.audio.vad.vad_analyzer import VADParams  # noqa: E402
-import gc  # noqa: E402
 from voxpipe.processors.aggregators.llm_response_universal import LLMUserAggregatorParams  # noqa: E402
 from voxpipe.testing.fakes import FakeVADAnalyzer, silence_chunk  # noqa: E402
 from voxpipe.turns.user_start import TranscriptionUserTurnStartStrategy, VADUserTurnStartStrategy  # noqa: E402
@@ -73,4 +73,8 @@ async def main(n: int) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(int(sys.argv[1]) if len(sys.argv) > 1 else 50))
+    import argparse
+
+    parser = argparse.ArgumentParser(description="voxpipe's own share of turn latency")
+    parser.add_argument("--turns", type=int, default=50, help="turns to measure (default 50)")
+    asyncio.run(main(parser.parse_args().turns))

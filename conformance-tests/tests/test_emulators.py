@@ -88,3 +88,25 @@ async def test_http_json_sse_error_and_drop():
         status, body = await http(emu.port, "/sse")
         assert b"\"i\": 0" in body and b"[DONE]" not in body
         assert (await http(emu.port, "/missing"))[0] == 404
+
+
+async def test_http_stall_ends_when_the_client_gives_up_and_stop_leaves_no_task():
+    """A stalled response must not count as an open connection after the client closed it."""
+    import asyncio
+
+    from voxpipe_conformance.emulators.base import Fault
+    from voxpipe_conformance.emulators.http import HTTPEmulator
+
+    emu = HTTPEmulator()
+    await emu.start()
+    emu.inject(Fault.stall())
+    reader, writer = await asyncio.open_connection("127.0.0.1", emu.port)
+    writer.write(b"POST / HTTP/1.1\r\nContent-Length: 0\r\n\r\n")
+    await writer.drain()
+    await asyncio.sleep(0.1)
+    assert emu.open_connections == 1
+    writer.close()
+    await writer.wait_closed()
+    await emu.wait_until_closed(2)
+    await emu.stop()
+    assert not emu.owned_tasks()

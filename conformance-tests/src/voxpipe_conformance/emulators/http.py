@@ -144,6 +144,11 @@ class HTTPEmulator(Emulator):
             await asyncio.wait_for(self._server.wait_closed(), timeout=3.0)
         except asyncio.TimeoutError:
             pass
+        handlers = [t for t in self.owned_tasks() if t is not asyncio.current_task()]
+        for task in handlers:
+            task.cancel()
+        if handlers:
+            await asyncio.wait(handlers, timeout=1.0)
         self._server = None
 
     async def drop_connections(self) -> None:
@@ -164,7 +169,7 @@ class HTTPEmulator(Emulator):
                 if request is None:
                     break
                 self.received.append(request)
-                keep = await self._respond(request, writer)
+                keep = await self._respond(request, writer, reader)
                 if not keep:
                     break
         except (ConnectionError, asyncio.IncompleteReadError, _Dropped):
@@ -202,14 +207,20 @@ class HTTPEmulator(Emulator):
             body = await reader.readexactly(int(headers["content-length"]))
         return HTTPRequest(method.upper(), target, headers, body)
 
-    async def _respond(self, request: HTTPRequest, writer: asyncio.StreamWriter) -> bool:
+    async def _respond(
+        self, request: HTTPRequest, writer: asyncio.StreamWriter, reader: asyncio.StreamReader
+    ) -> bool:
         fault = self.next_fault()
         keep = request.headers.get("connection", "").lower() != "close"
         if fault is not None:
             if fault.kind == "delay":
                 await asyncio.sleep(fault.seconds)
             elif fault.kind == "stall":
-                await asyncio.Event().wait()  # until the client or stop() aborts the socket
+                # No answer: wait until the client gives up (EOF) or stop() aborts the socket,
+                # so a client that closed is no longer counted as an open connection.
+                while await reader.read(65536):
+                    pass
+                raise _Dropped
             elif fault.kind in ("close", "drop") and fault.after <= 0:
                 writer.transport.abort()
                 raise _Dropped

@@ -1,0 +1,1 @@
+"""Transcription helpers: languages."""

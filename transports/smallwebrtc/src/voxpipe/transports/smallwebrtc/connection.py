@@ -627,11 +627,14 @@ def _ice_connections(pc: RTCPeerConnection) -> list[Any]:
 
 
 async def _close_pc(pc: RTCPeerConnection) -> None:
-    """Close ``pc`` (bounded), then stop ICE consent checks that started too late.
+    """Close ``pc`` (bounded), then stop what aiortc started too late to be stopped.
 
-    aioice starts its consent-freshness task when ICE completes; if the close
-    lands between the checks completing and that task starting, the task is
-    created after the close and runs on for ~30 s. Cancel such stragglers.
+    aiortc connects on a background task. When ``close()`` lands while that
+    task is between steps (ICE done, DTLS handshaking ...), the task may go on
+    to start RTP/RTCP tasks and aioice's consent checks *after* the close,
+    and those run forever (RTCP) or ~30 s (consent). So after closing, let that
+    task finish its step, stop the transceivers and the data transport again
+    (both are idempotent) and cancel late consent checks.
     """
     connections = _ice_connections(pc)
     try:
@@ -640,8 +643,36 @@ async def _close_pc(pc: RTCPeerConnection) -> None:
         logger.warning("aiortc did not close a peer connection within %.0fs", _CLOSE_TIMEOUT_SECS)
     except Exception as exc:  # aiortc internals failing during shutdown must not stop ours
         logger.debug("error while closing a peer connection: %s", exc)
-    for _ in range(5):
-        await asyncio.sleep(0)
+    connecting = _connect_tasks(pc)
+    if connecting:
+        await asyncio.wait(connecting, timeout=2.0)
+    try:
+        await asyncio.wait_for(_stop_late_starters(pc, connections), 1.0)
+    except Exception as exc:
+        logger.debug("error while stopping late aiortc tasks: %s", exc)
+
+
+def _connect_tasks(pc: RTCPeerConnection) -> list[asyncio.Task[Any]]:
+    """The unreferenced background connect tasks aiortc runs for ``pc``, still running."""
+    found = []
+    for task in asyncio.all_tasks():
+        coro = task.get_coro()
+        frame = getattr(coro, "cr_frame", None)
+        if (
+            not task.done()
+            and frame is not None
+            and getattr(coro, "__qualname__", "").endswith("__connect")
+            and frame.f_locals.get("self") is pc
+        ):
+            found.append(task)
+    return found
+
+
+async def _stop_late_starters(pc: RTCPeerConnection, connections: list[Any]) -> None:
+    for transceiver in pc.getTransceivers():
+        await transceiver.stop()
+    if pc.sctp is not None:
+        await pc.sctp.stop()
     stragglers = []
     for connection in connections:
         task = getattr(connection, "_query_consent_task", None)

@@ -109,8 +109,10 @@ def find_bot() -> Callable[..., Any]:
         bot = None
     if bot is not None:
         return bot
+    main_file = getattr(main_module, "__file__", None)
+    running = Path(main_file).resolve() if main_file else None
     for file in sorted(Path.cwd().glob("*.py")):
-        if file.name == "server.py":
+        if file.name == "server.py" or file.resolve() == running:
             continue
         try:
             return load_bot_file(file)

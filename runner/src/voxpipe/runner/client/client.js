@@ -12,6 +12,7 @@ const RTVI_VERSION = "1.2.0";
 let session = null; // {close(), send(msg), micStream}
 let micStream = null;
 let audioCtx = null;
+const peaks = { mic: 0, bot: 0 }; // loudest RMS seen per meter (for checks and curious people)
 
 function log(text, cls) {
   const line = document.createElement("div");
@@ -82,6 +83,8 @@ function meter(stream, el) {
     let sum = 0;
     for (const v of buf) sum += v * v;
     const rms = Math.sqrt(sum / buf.length);
+    const key = el.id === "mic-level" ? "mic" : "bot";
+    peaks[key] = Math.max(peaks[key], rms);
     el.style.width = `${Math.min(100, rms * 400)}%`;
     requestAnimationFrame(tick);
   };
@@ -260,8 +263,8 @@ async function connect() {
     await audioCtx.resume();
     session = {};
     meter(micStream, $("mic-level"));
-    session = TRANSPORT === "websocket" ? await connectWebSocket() : await connectWebRTC();
     log(`connecting over ${TRANSPORT}…`);
+    session = TRANSPORT === "websocket" ? await connectWebSocket() : await connectWebRTC();
   } catch (e) {
     log(`could not connect: ${e.message || e}`, "err");
     disconnect();
@@ -299,4 +302,4 @@ $("send").onclick = () => {
 };
 $("text").addEventListener("keydown", (e) => { if (e.key === "Enter") $("send").click(); });
 setState("disconnected");
-window.voxpipePage = { connect, disconnect, state: () => $("state").textContent };
+window.voxpipePage = { connect, disconnect, state: () => $("state").textContent, peaks, log: () => $("log").innerText };

@@ -102,4 +102,18 @@ async def test_cleanup_cancels_handlers_that_run_too_long():
 
     await e._call_event_handler("on_async")
     await e.wait_for_event_handlers(timeout=0.05)
-    assert not e._event_tasks
+    assert not e._bo_event_tasks
+
+
+async def test_subclasses_may_use_common_private_names():
+    class Mine(Emitter):
+        def __init__(self):
+            super().__init__()
+            self._events = ["my own"]  # must not break the event system
+            self._name_of_thing = "x"
+
+    m = Mine()
+    calls = []
+    m.add_event_handler("on_sync", lambda obj: calls.append(1))
+    await m._call_event_handler("on_sync")
+    assert calls == [1] and m._events == ["my own"]

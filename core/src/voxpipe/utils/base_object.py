@@ -57,8 +57,8 @@ class BaseObject:
                 counter = _name_counts[cls_name] = itertools.count(0)
             name = f"{cls_name}#{next(counter)}"
         self._name = name
-        self._events: dict[str, _Event] = {}
-        self._event_tasks: set[asyncio.Task[None]] = set()
+        self._bo_events: dict[str, _Event] = {}
+        self._bo_event_tasks: set[asyncio.Task[None]] = set()
 
     @property
     def id(self) -> int:
@@ -83,8 +83,8 @@ class BaseObject:
             sync: Run handlers inline (the emitter waits) instead of in a
                 background task.
         """
-        if event_name not in self._events:
-            self._events[event_name] = _Event(sync)
+        if event_name not in self._bo_events:
+            self._bo_events[event_name] = _Event(sync)
 
     def event_handler(self, event_name: str) -> Callable[[EventHandler], EventHandler]:
         """Decorator form of :meth:`add_event_handler`.
@@ -105,9 +105,9 @@ class BaseObject:
         Raises:
             UnknownEventError: The object does not emit ``event_name``.
         """
-        event = self._events.get(event_name)
+        event = self._bo_events.get(event_name)
         if event is None:
-            known = ", ".join(sorted(self._events)) or "none"
+            known = ", ".join(sorted(self._bo_events)) or "none"
             raise UnknownEventError(
                 f"{self} has no event {event_name!r}; events it emits: {known}"
             )
@@ -117,13 +117,13 @@ class BaseObject:
 
     def has_event_handlers(self, event_name: str) -> bool:
         """True when at least one handler is attached to ``event_name``."""
-        event = self._events.get(event_name)
+        event = self._bo_events.get(event_name)
         return bool(event and event.handlers)
 
     @property
     def event_names(self) -> list[str]:
         """The names of the events this object emits."""
-        return list(self._events)
+        return list(self._bo_events)
 
     async def _call_event_handler(self, event_name: str, *args: Any, **kwargs: Any) -> None:
         """Emit ``event_name`` with ``(self, *args)`` (for component authors).
@@ -131,7 +131,7 @@ class BaseObject:
         A handler that raises is logged and does not stop the other handlers or
         the emitter.
         """
-        event = self._events.get(event_name)
+        event = self._bo_events.get(event_name)
         if event is None:
             raise UnknownEventError(f"{self} emits no event {event_name!r}; register it first")
         if not event.handlers:
@@ -143,8 +143,8 @@ class BaseObject:
             self._run_handlers(event_name, list(event.handlers), args, kwargs),
             name=f"{self}::{event_name}",
         )
-        self._event_tasks.add(task)
-        task.add_done_callback(self._event_tasks.discard)
+        self._bo_event_tasks.add(task)
+        task.add_done_callback(self._bo_event_tasks.discard)
 
     async def _run_handlers(
         self, event_name: str, handlers: list[EventHandler], args: tuple, kwargs: dict
@@ -161,7 +161,7 @@ class BaseObject:
 
     async def wait_for_event_handlers(self, timeout: float = 5.0) -> None:
         """Wait (at most ``timeout`` seconds) for running async-event handlers, then cancel the rest."""
-        pending = {t for t in self._event_tasks if t is not asyncio.current_task()}
+        pending = {t for t in self._bo_event_tasks if t is not asyncio.current_task()}
         if not pending:
             return
         done, still = await asyncio.wait(pending, timeout=timeout)

@@ -73,6 +73,8 @@ class Conversation:
         stt_latency: float = 0.1,
         token_delay: float = 0.0,
         pipeline_params: PipelineParams | None = None,
+        llm: FrameProcessor | None = None,
+        tts: FrameProcessor | None = None,
     ) -> None:
         self.clock = ManualClock()
         self.context = context or LLMContext([{"role": "system", "content": "Be brief."}])
@@ -88,8 +90,9 @@ class Conversation:
             self.context, user_params=params, assistant_params=aparams
         )
         self.stt = FakeSTTService(clock=self.clock, latency=stt_latency)
-        self.llm = FakeLLMService(clock=self.clock, responses=responses, token_delay=token_delay)
-        self.tts = FakeTTSService(chunk_secs=CHUNK)
+        # ``llm=``: any LLM processor instead of the fake (e.g. a scripted ``LLMService``)
+        self.llm: Any = llm or FakeLLMService(clock=self.clock, responses=responses, token_delay=token_delay)
+        self.tts: Any = tts or FakeTTSService(chunk_secs=CHUNK)
         self.output = FakeOutputTransport(clock=self.clock)
         self.rec_user = Recorder(self.clock, name="AfterUser")
         self.rec_end = Recorder(self.clock, name="End")

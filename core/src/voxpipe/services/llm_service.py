@@ -21,7 +21,11 @@ The base class does the rest:
   answered downstream with an ``LLMContextSummaryResultFrame``, computed by
   ``run_inference`` in the background so the conversation keeps flowing;
 * ``LLMUpdateSettingsFrame`` is applied by :class:`~voxpipe.services.ai_service.AIService`;
-  ``LLMConfigureOutputFrame(skip_tts=...)`` marks the following output.
+  ``LLMConfigureOutputFrame(skip_tts=...)`` marks the following output;
+* ``filter_incomplete_user_turns`` (set by the user aggregator) adds the
+  turn-completion instructions to the request, filters the ``✓``/``○``/``◐``
+  marker out of the reply and re-prompts after an incomplete turn
+  (:mod:`voxpipe.services.llm._turn_completion`).
 
 ``_process_context`` may be an async generator yielding ``str`` (text),
 frames, :class:`FunctionCallFromLLM` (run after the stream ends) and
@@ -33,7 +37,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Mapping, Sequence
 from typing import Any, ClassVar
 
 from voxpipe.adapters.base_llm_adapter import BaseLLMAdapter
@@ -56,6 +60,7 @@ from voxpipe.frames.frames import (
     LLMThoughtTextFrame,
     LLMUpdateSettingsFrame,
     TextFrame,
+    UserStartedSpeakingFrame,
 )
 from voxpipe.metrics.metrics import LLMTokenUsage
 from voxpipe.processors.aggregators.llm_context import LLMContext
@@ -69,6 +74,7 @@ from voxpipe.services.llm._completion import (
 )
 from voxpipe.services.llm._registry import FunctionRegistry
 from voxpipe.services.llm._summary import summarize
+from voxpipe.services.llm._turn_completion import TurnCompletionDriver, config_from_settings
 from voxpipe.services.llm._function_calls import (
     FunctionCallHandler,
     FunctionCallParams,
@@ -76,7 +82,8 @@ from voxpipe.services.llm._function_calls import (
     FunctionCallResultCallback,
     FunctionCallRunner,
 )
-from voxpipe.services.settings import LLMSettings
+from voxpipe.services.settings import LLMSettings, ServiceSettings
+from voxpipe.turns.user_turn_completion_mixin import UserTurnCompletionLLMServiceMixin
 
 __all__ = [
     "FunctionCallHandler",
@@ -104,7 +111,7 @@ _SKIP_TTS_FRAMES = (TextFrame, LLMFullResponseStartFrame, LLMFullResponseEndFram
 LLMOutput = str | Frame | FunctionCallFromLLM | LLMTokenUsage
 
 
-class LLMService(FunctionRegistry, AIService):
+class LLMService(UserTurnCompletionLLMServiceMixin, FunctionRegistry, AIService):
     """Base class of LLM services; see the module docstring for the contract.
 
     Args:
@@ -150,6 +157,8 @@ class LLMService(FunctionRegistry, AIService):
         self._function_calls = FunctionCallRunner(self)
         self._skip_tts: bool | None = None
         self._adapter = self.adapter_class()
+        self._turn_completion = TurnCompletionDriver(self)
+        self._sync_turn_completion()
         self._register_event_handler("on_function_calls_started", sync=True)
         self._register_event_handler("on_completion_timeout")
 
@@ -174,6 +183,21 @@ class LLMService(FunctionRegistry, AIService):
     def retry_timeout_secs(self) -> float:
         """Time to first output allowed to the first attempt when retrying is on."""
         return self._retry_timeout_secs
+
+    async def _update_settings(self, delta: ServiceSettings | Mapping[str, Any]) -> set[str]:
+        """Apply ``delta``; turns incomplete-turn filtering on or off when it changes."""
+        changed = await super()._update_settings(delta)
+        if changed & {"filter_incomplete_user_turns", "user_turn_completion_config"}:
+            self._sync_turn_completion()
+        return changed
+
+    def _sync_turn_completion(self) -> None:
+        settings = self._settings
+        config = config_from_settings(
+            getattr(settings, "filter_incomplete_user_turns", None),
+            getattr(settings, "user_turn_completion_config", None),
+        )
+        self._turn_completion.configure(config)
 
     def get_llm_adapter(self) -> BaseLLMAdapter:
         """The adapter that turns an ``LLMContext`` into this provider's request."""
@@ -248,14 +272,16 @@ class LLMService(FunctionRegistry, AIService):
         if self.consumes_settings_frame(frame):
             return
         if isinstance(frame, LLMContextFrame):
-            await self._handle_context(frame.context)
+            await self._handle_context(frame)
         elif isinstance(frame, LLMMessagesFrame):
-            await self._handle_context(LLMContext(frame.messages))
+            await self._handle_context(LLMContextFrame(LLMContext(frame.messages)))
         elif isinstance(frame, LLMConfigureOutputFrame):
             self._skip_tts = frame.skip_tts
         elif isinstance(frame, LLMContextSummaryRequestFrame):
             self.create_task(self._answer_summary_request(frame), "summary")
         else:
+            if isinstance(frame, UserStartedSpeakingFrame):
+                self._turn_completion.cancel("the user started speaking")
             await self.push_frame(frame, direction)
 
     async def _answer_summary_request(self, request: LLMContextSummaryRequestFrame) -> None:
@@ -271,11 +297,23 @@ class LLMService(FunctionRegistry, AIService):
                 if isinstance(frame, TextFrame):
                     run.capture.append(frame.text)
                 return
+            replaced = self._turn_completion.filter(frame)
+            if replaced is not None:
+                for out in replaced:
+                    if out.skip_tts:  # the marker: never spoken, whatever LLMConfigureOutputFrame says
+                        await super().push_frame(out, direction)
+                    else:
+                        await self._push_output(out, direction)
+                return
+        await self._push_output(frame, direction)
+
+    async def _push_output(self, frame: Frame, direction: FrameDirection) -> None:
         if self._skip_tts is not None and isinstance(frame, _SKIP_TTS_FRAMES):
             frame.skip_tts = self._skip_tts
         await super().push_frame(frame, direction)
 
-    async def _handle_context(self, context: LLMContext) -> None:
+    async def _handle_context(self, frame: LLMContextFrame) -> None:
+        context = self._turn_completion.request(frame)
         run = CompletionRun(ttfb_pending=True)
         token = current_run.set(run)
         try:
@@ -291,9 +329,12 @@ class LLMService(FunctionRegistry, AIService):
             except Exception as exc:
                 logger.exception("%s: LLM completion failed", self)
                 await self.push_error(f"{self}: LLM completion failed: {exc}", exception=exc)
+            for held in self._turn_completion.finish():
+                await self._push_output(held, _DOWN)
             await self.stop_processing_metrics()
             await self.push_frame(LLMFullResponseEndFrame())
         finally:
+            self._turn_completion.abandon()
             run.close()  # starts the function calls this response asked for
             current_run.reset(token)
 
@@ -396,14 +437,17 @@ class LLMService(FunctionRegistry, AIService):
     async def _start_interruption(self) -> None:
         """Cancel the completion in flight and the interruptible function calls."""
         await super()._start_interruption()
+        self._turn_completion.cancel("interruption")
         await self._function_calls.cancel(interruption=True)
 
     async def stop(self, frame: EndFrame) -> None:
         """Cancel function calls still running; the pipeline is ending."""
         await super().stop(frame)
+        self._turn_completion.cancel("pipeline ending")
         await self._function_calls.cancel(interruption=False)
 
     async def cancel(self, frame: CancelFrame) -> None:
         """Cancel function calls still running."""
         await super().cancel(frame)
+        self._turn_completion.cancel("pipeline cancelled")
         await self._function_calls.cancel(interruption=False)

@@ -223,13 +223,13 @@ async def test_webrtc_peer_hears_a_spoken_answer(question_wavs, tmp_path, monkey
             await peer.connect(handler, start_bot)
             await peer.wait_connected(timeout=20)
             # The greeting comes first: proof that audio flows bot -> peer.
-            await peer.wait_for(lambda: speech_secs(peer.received_audio, 48000) > 0.3, timeout=60)
+            await peer.wait_for(lambda: speech_secs(peer.received_audio(), 48000) > 0.3, timeout=60)
             await asyncio.sleep(1.5)
             peer.clear_received_audio()
             start.set()
             await peer.wait_for(lambda: log.is_file() and "bot_started" in log.read_text(), timeout=90)
             await asyncio.sleep(1.5)
-            assert speech_secs(peer.received_audio, 48000) > 0.4
+            assert speech_secs(peer.received_audio(), 48000) > 0.4
             first = json.loads(log.read_text())["exchanges"][0]
             assert overlap(questions.QUESTIONS[0], first["user"]) >= 0.8, first
             assert first["llm"].strip()

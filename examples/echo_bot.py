@@ -147,6 +147,7 @@ async def run_bot(transport, runner_args: RunnerArguments) -> None:
 
 async def bot(runner_args: RunnerArguments):
     """The runner calls this once per session."""
+    logger.info("new session (%s), body %r", type(runner_args).__name__, runner_args.body)
     transport = await create_transport(runner_args, transport_params)
     await run_bot(transport, runner_args)
 

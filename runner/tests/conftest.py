@@ -102,6 +102,8 @@ class RunnerProcess:
         return self.log_path.read_text()
 
     def stop(self) -> int:
+        if hasattr(self, "last_log"):
+            return self.proc.returncode
         if self.proc.poll() is None:
             self.proc.send_signal(2)  # Ctrl-C: the server shuts down and cancels bots
             try:
@@ -110,6 +112,7 @@ class RunnerProcess:
                 self.proc.kill()
                 self.proc.wait(5)
         self._log.close()
+        self.last_log = self.log_path.read_text()
         self.log_path.unlink(missing_ok=True)
         return self.proc.returncode
 

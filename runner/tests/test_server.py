@@ -7,7 +7,7 @@ import urllib.request
 
 import numpy as np
 import pytest
-from conftest import ECHO_BOT
+from conftest import ECHO_BOT, RunnerProcess
 
 pytestmark = pytest.mark.timeout(90)
 
@@ -30,9 +30,15 @@ def http(method, url, body=None, headers=None, raw=None, timeout=10):
         return err.code, dict(err.headers), err.read()
 
 
-@pytest.fixture
-def webrtc_server(runner_process):
-    return runner_process(str(ECHO_BOT))
+@pytest.fixture(scope="module")
+def webrtc_server():
+    """One server for the module: starting one takes seconds (aiortc, numpy)."""
+    server = RunnerProcess(str(ECHO_BOT))
+    try:
+        server.wait_ready()
+        yield server
+    finally:
+        server.stop()
 
 
 def test_prints_the_page_to_open(webrtc_server):
@@ -129,7 +135,7 @@ async def test_webrtc_session_end_to_end(webrtc_server):
     assert "starting bot (SmallWebRTCRunnerArguments)" in log
 
 
-async def test_start_then_session_offer_carries_the_body(webrtc_server, runner_process):
+async def test_start_then_session_offer_carries_the_body(webrtc_server):
     status, _, body = await asyncio.to_thread(
         http, "POST", webrtc_server.url + "/start", {"body": {"who": "x"}}
     )
@@ -223,8 +229,10 @@ async def test_websocket_session_end_to_end(runner_process):
             reader.cancel()
     await asyncio.sleep(1.0)
     assert "bot finished (WebSocketRunnerArguments)" in server.log()
+    assert "new session (WebSocketRunnerArguments), body {'a': 1}" in server.log()
 
 
 def test_ctrl_c_stops_the_server_cleanly(runner_process):
     server = runner_process(str(ECHO_BOT))
-    assert server.stop() == 0
+    code = server.stop()
+    assert code == 0, server.last_log

@@ -11,8 +11,8 @@ For tests and batch runs (``voxpipe run bot.py -t file --input q.wav --output r.
 mixed down to mono and resampled to the pipeline's input rate) is streamed as
 20 ms ``InputAudioRawFrame``\ s at playback speed, followed by
 ``trailing_silence_secs`` of silence so VAD and turn detection can finish.
-Then the input waits for the bot: once the bot has started speaking after the
-input's speech ended and has then been quiet for ``end_quiet_secs`` (all
+Then the input waits for the bot: once the bot has spoken after the input's
+speech ended (or was still speaking then) and has been quiet for ``end_quiet_secs`` (all
 bounded by ``max_wait_secs``, after which it ends anyway) it asks the task to end
 (``EndTaskFrame`` upstream), so the output drains and the run returns.
 
@@ -118,7 +118,6 @@ class FileInputTransport(BaseInputTransport):
         self._feed_task: asyncio.Task[Any] | None = None
         self._bot_speaking = False
         self._last_bot_activity = float("-inf")
-        self._last_started = float("-inf")
         self.finished = asyncio.Event()
 
     async def start(self, frame: StartFrame) -> None:
@@ -152,7 +151,7 @@ class FileInputTransport(BaseInputTransport):
         """Track the bot's speech (the output broadcasts it upstream to here)."""
         if isinstance(frame, BotStartedSpeakingFrame):
             self._bot_speaking = True
-            self._last_started = self._last_bot_activity = self._media.now()
+            self._last_bot_activity = self._media.now()
         elif isinstance(frame, BotStoppedSpeakingFrame):
             self._bot_speaking = False
             self._last_bot_activity = self._media.now()
@@ -208,8 +207,10 @@ class FileInputTransport(BaseInputTransport):
         t = self._transport
         clock = self._media
         deadline = clock.now() + t.max_wait_secs
+        answered = False
         while clock.now() < deadline:
-            answered = self._bot_speaking or self._last_started > speech_end
+            # An answer is bot speech going on at, or happening after, the end of the input's speech.
+            answered = answered or self._bot_speaking or self._last_bot_activity > speech_end
             if answered and not self._bot_speaking:
                 if clock.now() - self._last_bot_activity >= t.end_quiet_secs:
                     return

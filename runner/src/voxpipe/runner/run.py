@@ -269,7 +269,10 @@ def _serve(bot: Callable[..., Any], args: argparse.Namespace) -> int:
         lifespan="on",
     )
     server = _Server(config, args)
-    server.run()
+    try:
+        server.run()
+    except KeyboardInterrupt:  # uvicorn re-raises Ctrl-C after shutting down gracefully
+        pass
     return 0 if server.started else 1
 
 

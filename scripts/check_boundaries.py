@@ -44,7 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 KERNEL = ROOT / "core"
 CONFORMANCE = ROOT / "conformance-tests"
 PLUGIN_PARENTS = ("plugins", "transports", "serializers")
-EXTRA_PLUGINS = ("examples/third_party_plugin",)
+EXTRA_PLUGINS = ("runner", "examples/third_party_plugin")
 STDLIB = set(sys.stdlib_module_names) | {"__future__"}
 # distribution name -> import names, where they differ
 IMPORT_NAMES = {"pyyaml": ["yaml"], "pillow": ["PIL"], "opencv-python": ["cv2"],

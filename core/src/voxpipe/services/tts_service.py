@@ -23,7 +23,9 @@ Streaming (websocket) services that receive audio on their own task push
 ``TTSAudioRawFrame``s with the request's ``context_id``; audio for a context
 that is no longer active (interrupted) is dropped by :meth:`push_frame`.
 Services with word timestamps set ``push_text_frames=False`` and call
-:meth:`TTSService.add_word_timestamps`.
+:meth:`TTSService.add_word_timestamps` (see :mod:`voxpipe.services._tts_words`
+for the in-stream words and the no-timestamp fallback). Contexts, start and
+stop frames: :mod:`voxpipe.services._tts_contexts`.
 """
 
 from __future__ import annotations
@@ -52,12 +54,11 @@ from voxpipe.frames.frames import (
     TranscriptionFrame,
     TTSAudioRawFrame,
     TTSSpeakFrame,
-    TTSStartedFrame,
-    TTSStoppedFrame,
     TTSTextFrame,
     TTSUpdateSettingsFrame,
 )
 from voxpipe.processors.frame_processor import FrameDirection
+from voxpipe.services._tts_contexts import AudioContextsMixin
 from voxpipe.services._tts_words import WordTimestampsMixin
 from voxpipe.services.ai_service import AIService
 from voxpipe.services.settings import TTSSettings
@@ -81,7 +82,7 @@ class TextAggregationMode(str, Enum):
     TOKEN = "token"  #: send tokens as they come: lower latency
 
 
-class TTSService(WordTimestampsMixin, AIService):
+class TTSService(AudioContextsMixin, WordTimestampsMixin, AIService):
     """Base class of text-to-speech services; see the module docstring.
 
     Args:
@@ -91,6 +92,10 @@ class TTSService(WordTimestampsMixin, AIService):
         push_stop_frames: Push ``TTSStoppedFrame`` after ``stop_frame_timeout_s``
             without audio instead of when the context ends (for services
             whose audio arrives asynchronously).
+        push_start_frame: Push ``TTSStartedFrame`` as soon as a context opens,
+            before the synthesis request. False (default): ``run_tts`` may
+            yield its own, else one is pushed before the context's first
+            output, and a context without output announces nothing.
         stop_frame_timeout_s: Idle time before that automatic stop frame.
         push_silence_after_stop: Push ``silence_time_s`` of silence after
             each ``TTSStoppedFrame``.
@@ -105,6 +110,9 @@ class TTSService(WordTimestampsMixin, AIService):
         text_transforms: ``[(aggregation_type or "*", async fn(text, type))]``.
         text_filters: Objects with ``filter(text)`` (sync or async) applied first.
         transport_destination: Output track for the audio frames.
+        reuse_context_id_within_turn: All sentences of one LLM response share
+            one context id (default); False gives every synthesis call its own
+            context (with its own start and stop frames).
         settings: Initial settings (``<Service>.Settings(...)``).
         **kwargs: Passed to :class:`AIService`.
     """
@@ -119,6 +127,7 @@ class TTSService(WordTimestampsMixin, AIService):
         aggregate_sentences: bool | None = None,
         push_text_frames: bool = True,
         push_stop_frames: bool = False,
+        push_start_frame: bool = False,
         stop_frame_timeout_s: float = 3.0,
         push_silence_after_stop: bool = False,
         silence_time_s: float = 2.0,
@@ -130,6 +139,7 @@ class TTSService(WordTimestampsMixin, AIService):
         text_transforms: Sequence[tuple[str, TextTransform]] | None = None,
         text_filters: Sequence[Any] | None = None,
         transport_destination: str | None = None,
+        reuse_context_id_within_turn: bool = True,
         settings: TTSSettings | None = None,
         **kwargs: Any,
     ) -> None:
@@ -148,6 +158,8 @@ class TTSService(WordTimestampsMixin, AIService):
         self._mode = TextAggregationMode(text_aggregation_mode or TextAggregationMode.SENTENCE)
         self._push_text_frames = push_text_frames
         self._push_stop_frames = push_stop_frames
+        self._push_start_frame = push_start_frame
+        self._reuse_context_id_within_turn = reuse_context_id_within_turn
         self._stop_frame_timeout_s = stop_frame_timeout_s
         self._push_silence_after_stop = push_silence_after_stop
         self._silence_time_s = silence_time_s
@@ -160,13 +172,9 @@ class TTSService(WordTimestampsMixin, AIService):
         self._transforms: list[tuple[str, TextTransform]] = list(text_transforms or ())
         self._filters = list(text_filters or ())
         self._transport_destination = transport_destination
-        self._context_id: str | None = None  # the open context, if any
         self._in_response = False  # between LLMFullResponseStart and End
-        self._active_contexts: set[str] = set()
         self._ttfb_context: str | None = None
-        self._context_audio_bytes = 0
-        self._stop_task: asyncio.Task[None] | None = None
-        self._resume_task: asyncio.Task[None] | None = None
+        self._init_contexts()
         self._init_word_timestamps()
         for event in ("on_connected", "on_disconnected", "on_connection_error", "on_tts_request"):
             self._register_event_handler(event)
@@ -204,10 +212,6 @@ class TTSService(WordTimestampsMixin, AIService):
 
         return str(uuid.uuid4())
 
-    def audio_context_active(self, context_id: str | None) -> bool:
-        """Whether audio for ``context_id`` is still wanted (not interrupted)."""
-        return context_id is None or context_id in self._active_contexts
-
     # -- the plugin's part -------------------------------------------------------------
 
     def run_tts(self, text: str, context_id: str) -> AsyncGenerator[Frame | None, None]:
@@ -230,10 +234,11 @@ class TTSService(WordTimestampsMixin, AIService):
         self._sample_rate = self._init_sample_rate or frame.audio_out_sample_rate
 
     async def stop(self, frame: EndFrame) -> None:
-        """Speak what is still buffered, close the context, then stop."""
+        """Speak what is still buffered, close the context, push pending words, then stop."""
         await self._flush_text()
         await self._close_context()
         await self._stop_tasks()
+        await self._end_all_words()
         await super().stop(frame)
 
     async def cancel(self, frame: CancelFrame) -> None:
@@ -243,11 +248,7 @@ class TTSService(WordTimestampsMixin, AIService):
         await super().cancel(frame)
 
     async def _stop_tasks(self) -> None:
-        for task in (self._stop_task, self._resume_task):
-            if task is not None:
-                await self.cancel_task(task)
-        self._stop_task = self._resume_task = None
-        await self._stop_word_task()
+        await self._stop_context_tasks()
 
     # -- frames ------------------------------------------------------------------------
 
@@ -327,6 +328,8 @@ class TTSService(WordTimestampsMixin, AIService):
         if not text.strip():
             return
         context_id = await self._open_context()
+        if not self._push_text_frames:
+            self._note_synthesis_text(context_id, text)
         request = text + " " if self._append_trailing_space and not text.endswith(" ") else text
         await self._call_event_handler("on_tts_request", context_id, request)
         await self.start_tts_usage_metrics(request)
@@ -346,92 +349,57 @@ class TTSService(WordTimestampsMixin, AIService):
         if self._push_text_frames:
             spoken = TTSTextFrame(text=text, aggregated_by=aggregation.type, context_id=context_id)
             await self.push_frame(spoken)
-
-    async def _open_context(self) -> str:
-        if self._context_id is None:
-            self._context_id = self.create_context_id()
-            self._active_contexts.add(self._context_id)
-            self._context_audio_bytes = 0
-            await self.push_frame(TTSStartedFrame(context_id=self._context_id))
-        return self._context_id
-
-    async def _close_context(self) -> None:
-        context_id, self._context_id = self._context_id, None
-        if context_id is None:
-            return
-        await self._flush_words(context_id)
-        if not self._push_stop_frames:
-            await self._push_stopped(context_id)
-        if self._pause_frame_processing and self._context_audio_bytes:
-            rate = max(self._sample_rate, 1)
-            bound = self._context_audio_bytes / (2 * rate) + self._stop_frame_timeout_s
-            await self.pause_processing_frames()
-            self._resume_task = self.create_task(self._resume_later(bound), "resume")
-
-    async def _push_stopped(self, context_id: str) -> None:
-        await self.push_frame(TTSStoppedFrame(context_id=context_id))
-        if self._push_silence_after_stop:
-            silence = bytes(2 * int(self._sample_rate * self._silence_time_s))
-            await self.push_frame(self._audio_frame(silence, context_id))
-        self._active_contexts.discard(context_id)
-
-    async def _resume_later(self, delay: float) -> None:
-        await asyncio.sleep(delay)
-        self._resume_task = None
-        await self.resume_processing_frames()
-
-    async def _resume_after_speech(self) -> None:
-        task, self._resume_task = self._resume_task, None
-        if task is not None:
-            task.cancel()
-        if self.is_paused:
-            await self.resume_processing_frames()
+        if not self._reuse_context_id_within_turn:
+            await self._close_context()
 
     async def _start_interruption(self) -> None:
         """Stop synthesis at once: cancel in-flight work, drop text and late audio."""
         await super()._start_interruption()
         interrupted = self._context_id
+        await self._interrupt_words()
         self._aggregator.handle_interruption()
-        self._active_contexts.clear()
-        self._context_id = None
+        self._forget_contexts()
         self._in_response = False
         self._ttfb_context = None
-        self._clear_words()
         await self._resume_after_speech()
         await self._on_tts_interrupted(interrupted)
 
     # -- output ------------------------------------------------------------------------
 
     async def push_frame(self, frame: Frame, direction: FrameDirection = _DOWN) -> None:
-        """Push ``frame``; stamps audio, drops audio of interrupted contexts, closes TTFB."""
-        if isinstance(frame, TTSAudioRawFrame) and direction is _DOWN:
+        """Push ``frame``; stamps audio, drops audio of interrupted contexts, closes TTFB.
+
+        Audio and text of a context not yet announced get its ``TTSStartedFrame``
+        first; after each audio frame, the words its audio reaches follow.
+        """
+        if direction is not _DOWN:
+            await super().push_frame(frame, direction)
+            return
+        if isinstance(frame, TTSAudioRawFrame):
             if frame.context_id is None:
                 frame.context_id = self._context_id
-            if not self.audio_context_active(frame.context_id):
+            ctx = frame.context_id
+            if not self.audio_context_active(ctx):
                 return
             if self._transport_destination is not None:
                 frame.transport_destination = self._transport_destination
-            if self._ttfb_context is not None and frame.context_id == self._ttfb_context:
+            if self._ttfb_context is not None and ctx == self._ttfb_context:
                 self._ttfb_context = None
                 await self.stop_ttfb_metrics()
             self._context_audio_bytes += len(frame.audio)
-            self._mark_audio(frame.context_id)
-            if self._push_stop_frames and frame.context_id is not None:
-                self._arm_stop_timer(frame.context_id)
-        elif isinstance(frame, InterruptionFrame):
+            await self._context_output(frame)
+            if self._push_stop_frames and ctx is not None:
+                await self._arm_stop_timer(ctx)
+            await super().push_frame(frame, direction)
+            rate = frame.sample_rate * max(frame.num_channels, 1) * 2
+            if ctx is not None and rate:
+                await self._words_after_audio(ctx, len(frame.audio) / rate)
+            return
+        if isinstance(frame, InterruptionFrame):
             self._ttfb_context = None
+        elif not await self._context_output(frame):
+            return
         await super().push_frame(frame, direction)
-
-    def _arm_stop_timer(self, context_id: str) -> None:
-        if self._stop_task is not None:
-            self._stop_task.cancel()
-        self._stop_task = self.create_task(self._stop_after_idle(context_id), "stop-frame")
-
-    async def _stop_after_idle(self, context_id: str) -> None:
-        await asyncio.sleep(self._stop_frame_timeout_s)
-        self._stop_task = None
-        if context_id in self._active_contexts:
-            await self._push_stopped(context_id)
 
     def _audio_frame(self, audio: bytes, context_id: str | None = None) -> TTSAudioRawFrame:
         """Build an output audio frame at the service's rate (helper for ``run_tts``)."""

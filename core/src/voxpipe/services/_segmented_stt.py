@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import io
+import logging
+import time
 import wave
 
 from voxpipe.frames._base import Frame
@@ -25,6 +27,8 @@ from voxpipe.processors.frame_processor import FrameDirection
 __all__ = ["SegmentedSTTMixin", "pcm_to_wav"]
 
 _DOWN = FrameDirection.DOWNSTREAM
+
+logger = logging.getLogger("voxpipe")
 
 
 def pcm_to_wav(audio: bytes, sample_rate: int, num_channels: int = 1) -> bytes:
@@ -55,6 +59,7 @@ class SegmentedSTTMixin:
         self._segment_channels = 1
         self._segments: asyncio.Queue[bytes | None] | None = None
         self._segment_task: asyncio.Task[None] | None = None
+        self._in_flight: tuple[float, float] | None = None  # (started, audio secs) of the segment being transcribed
 
     async def start(self, frame: StartFrame) -> None:
         """Start the segment worker."""
@@ -69,14 +74,41 @@ class SegmentedSTTMixin:
         task, self._segment_task = self._segment_task, None
         if task is not None and self._segments is not None:
             self._segments.put_nowait(None)
-            await self.wait_for_task(task, timeout=self._end_timeout)  # type: ignore[attr-defined]
+            done, _ = await asyncio.wait({task}, timeout=self._end_timeout)
+            if not done:
+                self._log_abandoned("EndFrame", waited=self._end_timeout)
+                await self.cancel_task(task)  # type: ignore[attr-defined]
 
     async def cancel(self, frame: CancelFrame) -> None:
         """Drop pending segments and stop at once."""
         await super().cancel(frame)  # type: ignore[misc]
         task, self._segment_task = self._segment_task, None
         if task is not None:
+            if self._in_flight is not None or (self._segments is not None and not self._segments.empty()):
+                self._log_abandoned("CancelFrame", waited=None)
             await self.cancel_task(task)  # type: ignore[attr-defined]
+
+    def _log_abandoned(self, why: str, waited: float | None) -> None:
+        """Say what is being given up: never drop speech without a trace."""
+        queued = [w for w in (self._segments._queue if self._segments is not None else ()) if w]  # noqa: SLF001
+        queued_secs = sum(_wav_secs(w) for w in queued)
+        if self._in_flight is not None:
+            started, secs = self._in_flight
+            current = f"one of {secs:.1f}s in progress for {time.monotonic() - started:.1f}s, "
+        else:
+            current = ""
+        if waited is None:
+            logger.info(
+                "%s: %s: dropping untranscribed speech: %s%d queued (%.1fs of audio)",
+                self, why, current, len(queued), queued_secs,
+            )
+            return
+        logger.warning(
+            "%s: %s: speech still untranscribed after end_timeout_secs=%gs: %s%d queued "
+            "(%.1fs of audio); cancelling it. Transcripts already produced were pushed. "
+            "Raise end_timeout_secs for a slow (e.g. local) model on a busy machine",
+            self, why, waited, current, len(queued), queued_secs,
+        )
 
     async def process_frame(self, frame: Frame, direction: FrameDirection) -> None:
         """Open a segment on VAD start; close and queue it on VAD stop."""
@@ -115,5 +147,16 @@ class SegmentedSTTMixin:
     async def _segment_worker(self) -> None:
         assert self._segments is not None
         while (wav := await self._segments.get()) is not None:
-            await self._run_stt_and_push(wav)  # type: ignore[attr-defined]
+            self._in_flight = (time.monotonic(), _wav_secs(wav))
+            try:
+                await self._run_stt_and_push(wav)  # type: ignore[attr-defined]
+            finally:
+                self._in_flight = None
+
+
+def _wav_secs(wav: bytes) -> float:
+    """Duration of a WAV made by :func:`pcm_to_wav` (44-byte header, 16-bit)."""
+    channels = int.from_bytes(wav[22:24], "little") or 1
+    rate = int.from_bytes(wav[24:28], "little") or 1
+    return max(0, len(wav) - 44) / (2 * channels * rate)
 

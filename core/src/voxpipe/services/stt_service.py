@@ -67,8 +67,8 @@ class STTService(AIService):
         sample_rate: Rate the provider expects; None takes the pipeline's
             ``audio_in_sample_rate`` from the ``StartFrame``.
         stt_ttfb_timeout: Seconds after ``VADUserStoppedSpeakingFrame`` within
-            which a final transcript counts for TTFB; later ones are not
-            measured.
+            which a final transcript counts for TTFB; later ones are pushed
+            as usual but not measured (logged: a warning the first time).
         ttfs_p99_latency: P99 seconds from end of speech to final transcript,
             announced in ``STTMetadataFrame`` for turn detection.
         keepalive_timeout: Seconds without audio after which keepalives
@@ -98,6 +98,7 @@ class STTService(AIService):
         self._init_sample_rate = sample_rate
         self._sample_rate = sample_rate or 0
         self._stt_ttfb_timeout = stt_ttfb_timeout
+        self._late_ttfb_warned = False
         self._ttfs_p99_latency = ttfs_p99_latency
         self._keepalive_timeout = keepalive_timeout
         self._keepalive_interval = keepalive_interval
@@ -218,10 +219,28 @@ class STTService(AIService):
             started = self._vad_stopped_at
             if started is not None:
                 self._vad_stopped_at = None
-                if time.monotonic() - started <= self._stt_ttfb_timeout:
+                elapsed = time.monotonic() - started
+                if elapsed <= self._stt_ttfb_timeout:
                     await self.start_ttfb_metrics(start_time=started)
                     await self.stop_ttfb_metrics()
+                else:
+                    self._log_late_transcript(elapsed)
         await super().push_frame(frame, direction)
+
+    def _log_late_transcript(self, elapsed: float) -> None:
+        # The transcript itself is pushed as usual; only the TTFB sample is skipped.
+        # Warn once (a slow local model would otherwise warn every turn), then debug.
+        level = logging.DEBUG if self._late_ttfb_warned else logging.WARNING
+        self._late_ttfb_warned = True
+        logger.log(
+            level,
+            "%s: transcript came %.2fs after the user stopped speaking, beyond "
+            "stt_ttfb_timeout=%gs: TTFB not reported (the transcript is pushed as usual); "
+            "raise stt_ttfb_timeout for a slow (e.g. local) model",
+            self,
+            elapsed,
+            self._stt_ttfb_timeout,
+        )
 
     # -- keepalive ---------------------------------------------------------------------
 
@@ -259,7 +278,9 @@ class SegmentedSTTService(SegmentedSTTMixin, STTService):
         push_empty_transcripts: Push ``TranscriptionFrame``s whose text is
             empty (the VAD fired but nobody spoke); dropped by default.
         pre_roll_secs: Seconds of audio kept from before the VAD start.
-        end_timeout_secs: Longest wait for pending segments at ``EndFrame``.
+        end_timeout_secs: Longest wait for pending segments at ``EndFrame``;
+            what is still untranscribed then is cancelled with a warning that
+            counts it. Raise it for a slow local model on a busy machine.
         **kwargs: Passed to :class:`STTService`.
     """
 

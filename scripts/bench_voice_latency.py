@@ -165,7 +165,7 @@ async def concurrent(bot: Any, wavs: list[Path], n: int, rounds: int, out_dir: P
     base_rss, peak_rss = rss_mb(), rss_mb()
     cpu0, wall0 = cpu_secs(), time.monotonic()
     for r in range(rounds):
-        async def session(i: int) -> dict[str, Any]:
+        async def session(i: int, r: int = r) -> dict[str, Any]:
             await asyncio.sleep(0.37 * i)  # stagger a little: users do not speak in lockstep
             return await one_session(bot, wavs[(i + r) % len(wavs)], out_dir)
 

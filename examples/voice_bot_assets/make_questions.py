@@ -47,7 +47,7 @@ def write(folder: str | Path = HERE, *, force: bool = False) -> list[Path]:
     """Write the five WAVs into ``folder`` (kept if present, unless ``force``)."""
     paths = question_paths(folder)
     Path(folder).mkdir(parents=True, exist_ok=True)
-    for text, path in zip(QUESTIONS, paths):
+    for text, path in zip(QUESTIONS, paths, strict=True):
         if path.is_file() and not force:
             continue
         samples = synthesize(text)

@@ -6,7 +6,7 @@ import sys
 
 import numpy as np
 import pytest
-from conftest import ECHO_BOT, VOXPIPE, loud_span, read_pcm, voice, write_wav
+from runner_support import ECHO_BOT, VOXPIPE, loud_span, read_pcm, voice, write_wav
 
 from voxpipe.frames.frames import InputAudioRawFrame, OutputAudioRawFrame
 from voxpipe.pipeline.pipeline import Pipeline

@@ -7,7 +7,7 @@ import sys
 import textwrap
 
 import pytest
-from conftest import ECHO_BOT, VOXPIPE
+from runner_support import ECHO_BOT, VOXPIPE
 
 from voxpipe.runner.types import (
     FileRunnerArguments,
@@ -65,7 +65,7 @@ async def test_create_transport_names_unknown_and_missing_keys(tmp_path):
 
 
 async def test_file_and_websocket_fall_back_to_webrtc_params(tmp_path):
-    from conftest import voice, write_wav
+    from runner_support import voice, write_wav
 
     wav = write_wav(tmp_path / "in.wav", voice(0.2, 16000), 16000)
     params = {"webrtc": lambda: TransportParams(audio_in_enabled=True, audio_out_sample_rate=16000)}
@@ -148,7 +148,7 @@ def test_voxpipe_run_loads_the_file_and_dotenv(tmp_path):
     (tmp_path / "mybot.py").write_text(BOT)
     (tmp_path / ".env").write_text("SECRET_FROM_DOTENV=yes\n")
     wav = tmp_path / "in.wav"
-    from conftest import voice, write_wav
+    from runner_support import voice, write_wav
 
     write_wav(wav, voice(0.2, 16000), 16000)
     proc = run(
@@ -163,7 +163,7 @@ def test_voxpipe_run_loads_the_file_and_dotenv(tmp_path):
 @pytest.mark.parametrize("layout", ["main", "bot_module", "any_file"])
 def test_bot_discovery_order(tmp_path, layout):
     """python X.py finds bot on __main__; a launcher finds `import bot`, else ./*.py (not server.py)."""
-    from conftest import voice, write_wav
+    from runner_support import voice, write_wav
 
     write_wav(tmp_path / "in.wav", voice(0.2, 16000), 16000)
     flags = "['-t', 'file', '--input', 'in.wav', '--output', 'o.wav']"
@@ -190,7 +190,7 @@ def test_no_bot_anywhere(tmp_path):
 
 
 def test_custom_parser_arguments_reach_the_bot(tmp_path):
-    from conftest import voice, write_wav
+    from runner_support import voice, write_wav
 
     write_wav(tmp_path / "in.wav", voice(0.2, 16000), 16000)
     (tmp_path / "b.py").write_text(

@@ -7,7 +7,7 @@ import urllib.request
 
 import numpy as np
 import pytest
-from conftest import ECHO_BOT, RunnerProcess
+from runner_support import ECHO_BOT, RunnerProcess
 
 pytestmark = pytest.mark.timeout(90)
 

@@ -138,3 +138,38 @@ async def test_external_stop_waits_for_late_transcripts():
     await host.clock.advance(0.2)
     assert host.stopped
     await host.close(s)
+
+
+async def test_turn_start_keeps_the_speech_the_analyzer_buffered_before_the_vad_start():
+    """The user turn opens start_secs into the speech; the model must still hear its first words."""
+
+    class Recording(ScriptedTurnAnalyzer):
+        def __init__(self):
+            super().__init__([])
+            self.triggered = False
+
+        @property
+        def speech_triggered(self):
+            return self.triggered
+
+        def append_audio(self, buffer, is_speech):
+            self.triggered = self.triggered or is_speech
+            return super().append_audio(buffer, is_speech)
+
+        def clear(self):
+            super().clear()
+            self.triggered = False
+
+    analyzer = Recording()
+    s = TurnAnalyzerUserTurnStopStrategy(turn_analyzer=analyzer)
+    host = await _active(s)
+    chunk = InputAudioRawFrame(audio=b"\x10\x00" * 320, sample_rate=16000, num_channels=1)
+    for _ in range(10):  # 0.2 s of speech the VAD has not confirmed yet
+        await s.process_frame(chunk)
+    await s.reset()  # the controller resets stop strategies when the turn starts
+    assert analyzer.cleared == 0
+    await s.process_frame(VADUserStartedSpeakingFrame(start_secs=0.2))
+    await s.process_frame(chunk)
+    await s.reset()  # after a turn with speech, the next one starts clean
+    assert analyzer.cleared == 1
+    await host.close(s)

@@ -73,14 +73,21 @@ class TurnAnalyzerUserTurnStopStrategy(BaseUserTurnStopStrategy):
         await super().cleanup()
 
     async def reset(self) -> None:
-        """Forget the turn (text, verdict, audio)."""
+        """Forget the turn (text, verdict, and the analyzer's audio once it heard speech).
+
+        A turn usually *starts* on the VAD's start, ``start_secs`` into the
+        speech: the analyzer has buffered that speech and the pre-speech window
+        but has not yet been told it is speech, so its audio is kept — clearing
+        it there cut the first words off every utterance the model judged.
+        """
         if self._timer is not None:
             self._timer.cancel()
         self._text = ""
         self._complete = False
         self._finalized = False
         self._stt_waited = False
-        self._analyzer.clear()
+        if self._analyzer.speech_triggered:
+            self._analyzer.clear()
 
     async def process_frame(self, frame: Frame) -> ProcessFrameResult:
         """Feed the analyzer; end the turn when the verdict and the transcript agree."""

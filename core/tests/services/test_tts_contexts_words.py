@@ -196,3 +196,12 @@ async def test_interruption_before_any_audio_commits_nothing():
     tts.word_timestamps = True
     result = await drive(tts, [TTSSpeakFrame("Never heard."), SleepFrame(0.05), InterruptionFrame(), SleepFrame(0.1)])
     assert kinds(result.downstream, TTSTextFrame) == []
+
+
+async def test_async_audio_without_reuse_stops_each_context_before_the_next_starts():
+    tts = ScriptTTS(chunks=1, reuse_context_id_within_turn=False, push_stop_frames=True, stop_frame_timeout_s=0.1)
+    result = await drive(tts, [*response("One. ", "Two."), SleepFrame(0.3)])
+    seq = kinds(result.downstream, TTSStartedFrame, TTSStoppedFrame)
+    assert seq == ["TTSStartedFrame", "TTSStoppedFrame"] * 2
+    ids = [f.context_id for f in result.downstream if isinstance(f, (TTSStartedFrame, TTSStoppedFrame))]
+    assert ids[0] == ids[1] != ids[2] == ids[3]

@@ -387,9 +387,9 @@ class TTSService(AudioContextsMixin, WordTimestampsMixin, AIService):
                 self._ttfb_context = None
                 await self.stop_ttfb_metrics()
             self._context_audio_bytes += len(frame.audio)
-            await self._context_output(frame)
             if self._push_stop_frames and ctx is not None:
-                await self._arm_stop_timer(ctx)
+                await self._arm_stop_timer(ctx)  # may stop an older context first
+            await self._context_output(frame)
             await super().push_frame(frame, direction)
             rate = frame.sample_rate * max(frame.num_channels, 1) * 2
             if ctx is not None and rate:

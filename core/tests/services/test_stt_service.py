@@ -155,6 +155,8 @@ async def test_segmented_gets_one_wav_per_vad_segment_with_pre_roll():
     assert n == RATE * 4 // 10  # 0.1 s pre-roll + 0.3 s of speech
     assert read_wav(stt.wavs[1])[2] == RATE * 120 // 1000  # 20 ms pre-roll + 100 ms
     assert [f.text for f in of(down, TranscriptionFrame)] == ["hello", "hello"]
+    # a segment is transcribed once, so its transcript is final
+    assert all(f.finalized for f in of(down, TranscriptionFrame))
     # transcripts come after the VAD stop that closed their segment
     kinds = [type(f) for f in down if not isinstance(f, InputAudioRawFrame)]
     assert kinds.index(TranscriptionFrame) > kinds.index(VADUserStoppedSpeakingFrame)

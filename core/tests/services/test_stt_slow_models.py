@@ -94,3 +94,4 @@ async def test_transcript_within_the_window_is_measured_and_not_logged(caplog):
     ttfb = [d for f in result.downstream if isinstance(f, MetricsFrame) for d in f.data if isinstance(d, TTFBMetricsData)]
     assert len(ttfb) == 1
     assert not [r for r in caplog.records if "stt_ttfb_timeout" in r.getMessage()]
+

@@ -135,13 +135,16 @@ class SegmentedSTTMixin:
                 del self._audio[: len(self._audio) - keep]
 
     async def push_frame(self, frame: Frame, direction: FrameDirection = _DOWN) -> None:
-        """Drop empty transcripts unless ``push_empty_transcripts`` is set."""
-        if (
-            isinstance(frame, TranscriptionFrame)
-            and not self._push_empty_transcripts
-            and not frame.text.strip()
-        ):
-            return
+        """Mark transcripts final; drop empty ones unless ``push_empty_transcripts`` is set.
+
+        A segment is transcribed once, so its transcript is final: turn stop
+        strategies may end the turn as soon as it arrives instead of waiting out
+        the STT's P99 latency.
+        """
+        if isinstance(frame, TranscriptionFrame):
+            if not self._push_empty_transcripts and not frame.text.strip():
+                return
+            frame.finalized = True
         await super().push_frame(frame, direction)  # type: ignore[misc]
 
     async def _segment_worker(self) -> None:

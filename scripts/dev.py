@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Bootstrap and run voxpipe from a fresh clone with nothing but python3 (>= 3.10).
 
-    python3 scripts/dev.py demo      # install what the demo needs, run the demo bot
+    python3 scripts/dev.py demo      # install what the demo needs, start the offline voice bot
     python3 scripts/dev.py test      # install the workspace, run the test suite
     python3 scripts/dev.py test -- -k scheduler   # extra pytest arguments after --
 
@@ -81,9 +81,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     uv = ensure_uv()
     sync(uv)
     ensure_models()
-    bot = args.bot or str(ROOT / "examples" / "text_bot.py")
-    _say(f"running {os.path.relpath(bot, ROOT)}")
-    return _run([python(), bot, *args.rest])
+    bot = args.bot or str(ROOT / "examples" / "voice_bot.py")
+    _say(f"running {os.path.relpath(bot, ROOT)} (Ctrl-C to stop)")
+    return _run([python(), bot, *[a for a in args.rest if a != "--"]])
 
 
 def cmd_test(args: argparse.Namespace) -> int:
@@ -102,7 +102,7 @@ def cmd_test(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="scripts/dev.py", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    demo = sub.add_parser("demo", help="install and run the demo bot")
+    demo = sub.add_parser("demo", help="install and run the demo bot (the offline voice bot)")
     demo.add_argument("--bot", help="bot file to run instead of the default demo")
     demo.add_argument("rest", nargs=argparse.REMAINDER, help="arguments for the bot")
     demo.set_defaults(func=cmd_demo)

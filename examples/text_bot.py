@@ -20,7 +20,7 @@ from voxpipe.frames.frames import EndFrame, InterruptionFrame, TextFrame, Transc
 from voxpipe.pipeline.pipeline import Pipeline
 from voxpipe.pipeline.runner import PipelineRunner
 from voxpipe.pipeline.task import PipelineParams, PipelineTask
-from voxpipe.processors.frame_processor import FrameDirection, FrameProcessor
+from voxpipe.processors.frame_processor import FrameProcessor
 
 SCRIPT = ["hello", "what can you do?", "tell me about interruptions", "/quit"]
 

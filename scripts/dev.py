@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     test.add_argument("rest", nargs=argparse.REMAINDER, help="extra pytest arguments after --")
     test.set_defaults(func=cmd_test)
     args = parser.parse_args(argv)
-    if sys.version_info < (3, 10):
+    if sys.version_info < (3, 10):  # noqa: UP036 - runs under whatever python3 the user has
         sys.exit("[voxpipe] Python 3.10 or newer is required")
     return args.func(args)
 

@@ -11,7 +11,6 @@ import wave
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 ECHO_BOT = REPO / "examples" / "echo_bot.py"

@@ -72,7 +72,7 @@ def _remember_status(report: object) -> None:
 
     from voxpipe.plugins.status import write_conformance_status
 
-    for name, info in report.plugins.items():  # type: ignore[attr-defined]
+    for info in report.plugins.values():  # type: ignore[attr-defined]
         cases = set(info.get("cases", []))
         outcomes = [o for o in report.outcomes if o.case in cases]  # type: ignore[attr-defined]
         counts: dict[str, int] = {}

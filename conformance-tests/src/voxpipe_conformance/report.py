@@ -75,7 +75,7 @@ class Report:
         head = ("CASE", "CONTRACT", "TEST", "RESULT", "TIME", "WHY")
         widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(head[:5])]
         def line(cells: tuple) -> str:
-            left = "  ".join(str(c).ljust(w) for c, w in zip(cells[:5], widths))
+            left = "  ".join(str(c).ljust(w) for c, w in zip(cells[:5], widths, strict=False))
             return (left + "  " + cells[5]).rstrip()
         for name, info in self.plugins.items():
             out.write(f"{name}: {info['distribution']} {info['version']}\n")

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from voxpipe.frames.frames import EndFrame, StartFrame, TextFrame, UserStartedSpeakingFrame
+from voxpipe.frames.frames import StartFrame, TextFrame, UserStartedSpeakingFrame
 from voxpipe.pipeline.parallel_pipeline import ParallelPipeline
 from voxpipe.pipeline.pipeline import Pipeline
 from voxpipe.processors.frame_processor import FrameDirection, FrameProcessor

@@ -14,7 +14,6 @@ from voxpipe.frames.frames import (
     CancelTaskFrame,
     EndFrame,
     EndTaskFrame,
-    ErrorFrame,
     FatalErrorFrame,
     HeartbeatFrame,
     InterruptionFrame,

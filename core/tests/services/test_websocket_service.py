@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from voxpipe.frames.frames import ErrorFrame, InputAudioRawFrame, TranscriptionFrame, TTSSpeakFrame
+from voxpipe.frames.frames import ErrorFrame, TranscriptionFrame, TTSSpeakFrame
 from voxpipe.services.websocket_service import WebsocketSTTService, WebsocketTTSService
 from voxpipe.testing import SleepFrame, drive
 

@@ -1,6 +1,5 @@
 """Mute strategies, strategy containers and the deprecated turn APIs."""
 
-import warnings
 
 import pytest
 
@@ -21,7 +20,6 @@ from voxpipe.frames.frames import (
     UserStoppedSpeakingFrame,
 )
 from voxpipe.processors.filters.stt_mute_filter import STTMuteConfig, STTMuteFilter, STTMuteStrategy
-from voxpipe.processors.frame_processor import FrameDirection
 from voxpipe.processors.transcript_processor import TranscriptProcessor
 from voxpipe.processors.user_idle_processor import UserIdleProcessor
 from voxpipe.testing.fakes import ManualClock

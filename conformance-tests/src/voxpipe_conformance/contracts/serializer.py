@@ -1,4 +1,6 @@
-"""``SerializerContract``: frame serializers (documented base:
+"""``SerializerContract``: what every frame serializer must do.
+
+Documented base:
 ``voxpipe.serializers.base_serializer.FrameSerializer``: ``setup(StartFrame)``,
 ``serialize(frame) -> str | bytes | None``, ``deserialize(data) -> Frame | None``).
 

@@ -61,8 +61,10 @@ class Fault:
 
     @classmethod
     def malformed(cls, payload: bytes | str | None = None) -> Fault:
-        """Send ``payload`` instead of the next message (default: unparseable JSON text
-        over WebSocket, garbage bytes over HTTP)."""
+        """Send ``payload`` instead of the next message.
+
+        The default is unparseable JSON text over WebSocket and garbage bytes over HTTP.
+        """
         return cls("malformed", payload=payload)
 
     @classmethod

@@ -10,7 +10,7 @@ Subclass it and write ``handle`` for the provider's protocol::
                     await conn.send(chunk)          # faults apply here
                 await conn.send(json.dumps({"type": "done"}))
 
-``conn.send`` acts out queued :class:`~voxpipe_conformance.emulators.base.Fault`\\ s:
+``conn.send`` acts out queued faults (:class:`~voxpipe_conformance.emulators.base.Fault`):
 delay, malformed payload, drop mid-stream (transport aborted, no close frame),
 close with a code, the provider's error message, or a stall.
 """

@@ -19,7 +19,7 @@ def format_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, inden
     widths = [max(len(row[i]) for row in table) for i in range(len(headers))]
     lines = []
     for row in table:
-        padded = [cell.ljust(width) for cell, width in zip(row[:-1], widths)]
+        padded = [cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=False)]
         lines.append(indent + "  ".join([*padded, row[-1]]).rstrip())
     return "\n".join(lines)
 

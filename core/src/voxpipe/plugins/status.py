@@ -19,7 +19,7 @@ __all__ = ["cache_dir", "read_conformance_status", "write_conformance_status"]
 
 
 def cache_dir() -> Path:
-    """voxpipe's cache directory (``$VOXPIPE_CACHE_DIR``, else the XDG cache home)."""
+    """Voxpipe's cache directory (``$VOXPIPE_CACHE_DIR``, else the XDG cache home)."""
     explicit = os.environ.get("VOXPIPE_CACHE_DIR")
     if explicit:
         return Path(explicit)

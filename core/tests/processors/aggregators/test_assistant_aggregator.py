@@ -16,7 +16,6 @@ from voxpipe.frames.frames import (
     LLMThoughtEndFrame,
     LLMThoughtStartFrame,
     LLMThoughtTextFrame,
-    TTSSpeakFrame,
     TTSStoppedFrame,
     TTSTextFrame,
 )

@@ -1,7 +1,7 @@
 """``AudioBufferProcessor``: record the conversation's user and bot audio.
 
 Place it after ``transport.output()``: it sees the user's
-``InputAudioRawFrame``\\ s and the bot's ``OutputAudioRawFrame``\\ s as played,
+input audio frames and the bot's output audio frames as played,
 passes every frame on unchanged, and hands the recorded audio to event handlers.
 
 Recording model:

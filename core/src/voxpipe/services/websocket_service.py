@@ -75,6 +75,32 @@ class WebsocketService:
         # Messages may turn into frames: read none before StartFrame has gone downstream.
         self._start_pushed = asyncio.Event()
 
+    def __init__(
+        self,
+        *,
+        reconnect_on_error: bool = True,
+        reconnect_backoff: tuple[float, float] | None = None,
+        max_reconnect_attempts: int | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self._init_websocket(reconnect_on_error, reconnect_backoff, max_reconnect_attempts)
+
+    async def start(self, frame: StartFrame) -> None:
+        """Start the service, then connect."""
+        await super().start(frame)  # type: ignore[misc]
+        await self._connect_websocket()
+
+    async def stop(self, frame: EndFrame) -> None:
+        """Stop the service (finishing buffered work), then close the connection."""
+        await super().stop(frame)  # type: ignore[misc]
+        await self._disconnect_websocket()
+
+    async def cancel(self, frame: CancelFrame) -> None:
+        """Cancel the service, then close the connection."""
+        await super().cancel(frame)  # type: ignore[misc]
+        await self._disconnect_websocket()
+
     # -- the plugin's part -------------------------------------------------------------
 
     async def _connect(self) -> None:
@@ -223,35 +249,11 @@ class WebsocketSTTService(WebsocketService, STTService):
         **kwargs: Passed to :class:`STTService`.
     """
 
-    def __init__(
-        self,
-        *,
-        reconnect_on_error: bool = True,
-        reconnect_backoff: tuple[float, float] | None = None,
-        max_reconnect_attempts: int | None = None,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(**kwargs)
-        self._init_websocket(reconnect_on_error, reconnect_backoff, max_reconnect_attempts)
-
-    async def start(self, frame: StartFrame) -> None:
-        """Start, then connect."""
-        await super().start(frame)
-        await self._connect_websocket()
-
-    async def stop(self, frame: EndFrame) -> None:
-        """Stop, then close the connection."""
-        await super().stop(frame)
-        await self._disconnect_websocket()
-
-    async def cancel(self, frame: CancelFrame) -> None:
-        """Cancel, then close the connection."""
-        await super().cancel(frame)
-        await self._disconnect_websocket()
-
 
 class WebsocketTTSService(WebsocketService, TTSService):
     """A :class:`TTSService` over a WebSocket; see :class:`WebsocketService`.
+
+    ``EndFrame`` speaks what is buffered before the connection closes.
 
     Args:
         reconnect_on_error: Reconnect when the connection fails.
@@ -259,29 +261,3 @@ class WebsocketTTSService(WebsocketService, TTSService):
         max_reconnect_attempts: Retries before a fatal error.
         **kwargs: Passed to :class:`TTSService`.
     """
-
-    def __init__(
-        self,
-        *,
-        reconnect_on_error: bool = True,
-        reconnect_backoff: tuple[float, float] | None = None,
-        max_reconnect_attempts: int | None = None,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(**kwargs)
-        self._init_websocket(reconnect_on_error, reconnect_backoff, max_reconnect_attempts)
-
-    async def start(self, frame: StartFrame) -> None:
-        """Start, then connect."""
-        await super().start(frame)
-        await self._connect_websocket()
-
-    async def stop(self, frame: EndFrame) -> None:
-        """Speak what is buffered, then close the connection."""
-        await super().stop(frame)
-        await self._disconnect_websocket()
-
-    async def cancel(self, frame: CancelFrame) -> None:
-        """Cancel, then close the connection."""
-        await super().cancel(frame)
-        await self._disconnect_websocket()

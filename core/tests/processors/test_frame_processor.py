@@ -392,3 +392,32 @@ async def test_push_interruption_task_frame_and_wait_times_out_outside_a_task():
     proc = PassThrough()
     proc._fp_started = True
     assert await proc.push_interruption_task_frame_and_wait(timeout=0.05) is False
+
+
+async def test_an_interruption_holds_even_if_the_job_swallows_the_cancellation():
+    """Code that swallows CancelledError (asyncio.wait_for can, on 3.11) still pushes nothing stale."""
+
+    class Swallower(FrameProcessor):
+        own_lane = True
+
+        async def process_frame(self, frame, direction):
+            await super().process_frame(frame, direction)
+            if isinstance(frame, TextFrame) and frame.text == "story":
+                for i in range(30):
+                    try:
+                        await asyncio.sleep(0.01)
+                    except asyncio.CancelledError:
+                        pass  # what the wait_for race looks like from here
+                    await self.push_frame(TextFrame(f"word{i}"))
+            else:
+                await self.push_frame(frame, direction)
+
+    sink = Recorder()
+    await run_test(
+        Pipeline([Swallower(), sink]),
+        frames_to_send=[TextFrame("story"), SleepFrame(0.05), InterruptionFrame(), SleepFrame(0.1), TextFrame("next")],
+    )
+    seen = [f.text if isinstance(f, TextFrame) else type(f).__name__ for f in sink.seen if isinstance(f, (TextFrame, InterruptionFrame))]
+    cut = seen.index("InterruptionFrame")
+    assert all(not str(x).startswith("word") for x in seen[cut:])
+    assert seen[-1] == "next"  # the lane keeps working afterwards

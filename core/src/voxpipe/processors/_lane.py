@@ -218,9 +218,27 @@ class Lane:
             except asyncio.CancelledError:
                 if not self._interrupted or self._closed:
                     raise
-                self._interrupted = False
-                uncancel = getattr(asyncio.current_task(), "uncancel", None)
-                if uncancel is not None:
-                    uncancel()
-                self.busy_index = -1
-                self.busy_frame = None
+                self._settle_interruption()
+            else:
+                if self._interrupted:
+                    # The job swallowed the cancellation (e.g. asyncio.wait_for's race
+                    # on Python < 3.12) and ran to its end: settle it here so the next
+                    # job is not cancelled by mistake.
+                    self._settle_interruption()
+
+    def _settle_interruption(self) -> None:
+        self._interrupted = False
+        uncancel = getattr(asyncio.current_task(), "uncancel", None)
+        if uncancel is not None:
+            uncancel()
+        self.busy_index = -1
+        self.busy_frame = None
+
+    def interrupted_pending(self) -> bool:
+        """True while an interruption has asked this lane's worker to drop its current job.
+
+        The worker's code checks this when it pushes: code that swallowed the
+        cancellation (``asyncio.wait_for`` on Python < 3.12 can) must still not
+        push stale frames.
+        """
+        return self._interrupted

@@ -555,6 +555,12 @@ class FrameProcessor(BaseObject):
 
     async def push_frame(self, frame: Frame, direction: FrameDirection = _DOWN) -> None:
         """Send ``frame`` to the next processor in ``direction``."""
+        own = self._fp_lane
+        if own is not None and own._interrupted and _droppable(frame) and own.is_worker():
+            # An interruption is cancelling this job but the cancellation was lost
+            # (asyncio.wait_for's race on Python < 3.12): deliver it again here
+            # rather than push a stale frame.
+            raise asyncio.CancelledError
         if self._fp_hooked:
             await self._push_hooked(frame, direction)
             return

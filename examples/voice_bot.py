@@ -364,7 +364,7 @@ def create_services(chosen: Mapping[str, str] | None = None, registry: Any = Non
             continue
         classes = classes or local_classes()
         if kind == "stt":
-            services[kind] = classes["stt"](cpu_threads=1, compute_type="int8")
+            services[kind] = classes["stt"](cpu_threads=stt_threads(), compute_type="int8")
         elif kind == "llm":
             settings = classes["llm"].Settings(
                 temperature=llm_temperature(), max_tokens=llm_max_tokens()
@@ -373,6 +373,19 @@ def create_services(chosen: Mapping[str, str] | None = None, registry: Any = Non
         else:
             services[kind] = classes["tts"](text_aggregator=ClauseTextAggregator())
     return services
+
+
+def stt_threads() -> int:
+    """Threads for Whisper (``VOXPIPE_BOT_STT_THREADS``, default 2).
+
+    Transcription is the turn's critical path and runs while the other models
+    are idle, so one session gets both cores of a small machine; set 1 when
+    several sessions share the machine.
+    """
+    try:
+        return max(1, int(os.environ.get("VOXPIPE_BOT_STT_THREADS", "2")))
+    except ValueError:
+        return 2
 
 
 def create_vad_and_turn() -> tuple[Any, Any]:
@@ -400,7 +413,7 @@ def warm_up() -> None:
 
         started = time.perf_counter()
         classes = local_classes()
-        stt = classes["stt"](cpu_threads=1, compute_type="int8")
+        stt = classes["stt"](cpu_threads=stt_threads(), compute_type="int8")
         tts = classes["tts"]()
         llm = classes["llm"](n_threads=1)
         rng = np.random.default_rng(0)

@@ -33,6 +33,7 @@ KNOWN_SERVICES: dict[str, KnownService] = {
     **_table("voxpipe-whisper", whisper_stt="stt"),
     **_table("voxpipe-piper", piper_tts="tts", piper_http_tts="tts"),
     **_table("voxpipe-llamacpp", llamacpp_llm="llm"),
+    **_table("voxpipe-soundfile", soundfile_mixer="other"),
     # Transports and serializers.
     **_table(
         "voxpipe-websocket",

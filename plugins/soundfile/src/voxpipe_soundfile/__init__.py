@@ -1,0 +1,1 @@
+"""voxpipe-soundfile: the plugin module lives in :mod:`voxpipe_soundfile.plugin`."""

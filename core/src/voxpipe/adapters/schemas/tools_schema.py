@@ -64,10 +64,11 @@ class ToolsSchema:
     @standard_tools.setter
     def standard_tools(self, tools: list[FunctionSchema]) -> None:
         seen: set[str] = set()
+        tools = [_as_schema(tool) for tool in tools]
         for tool in tools:
             if not isinstance(tool, FunctionSchema):
                 raise TypeError(
-                    f"standard_tools takes FunctionSchema objects, got {type(tool).__name__}; "
+                    f"standard_tools takes FunctionSchema objects or direct functions, got {type(tool).__name__}; "
                     "use FunctionSchema.from_dict() for provider-format dicts"
                 )
             if tool.name in seen:
@@ -112,3 +113,13 @@ class ToolsSchema:
 
 def _key(adapter: AdapterType | str) -> str:
     return adapter.value if isinstance(adapter, AdapterType) else adapter
+
+
+def _as_schema(tool: Any) -> Any:
+    """A direct function becomes its derived schema; anything else is checked by the caller."""
+    if callable(tool) and not isinstance(tool, FunctionSchema):
+        from voxpipe.adapters.schemas.direct_function import direct_function_schema, is_direct_function
+
+        if is_direct_function(tool):
+            return direct_function_schema(tool)
+    return tool

@@ -73,6 +73,42 @@ class FunctionRegistry:
             start_callback=start_callback,
         )
 
+    def register_direct_function(
+        self,
+        handler: Callable[..., Awaitable[None]],
+        *,
+        cancel_on_interruption: bool = True,
+        timeout_secs: float | None = None,
+    ) -> None:
+        """Handle calls to a direct function, named after it, passing the arguments as keywords.
+
+        ``handler`` is ``async def name(params: FunctionCallParams, **arguments)``
+        with a docstring (see :mod:`voxpipe.adapters.schemas.direct_function`);
+        put the same function in ``ToolsSchema(standard_tools=[...])`` so the
+        LLM learns its schema.
+
+        Raises:
+            TypeError: ``handler`` is not a direct function.
+        """
+        from voxpipe.adapters.schemas.direct_function import direct_function_schema
+
+        schema = direct_function_schema(handler)  # validates it and names it
+
+        async def call(params: Any) -> None:
+            arguments = dict(params.arguments or {})
+            unknown = sorted(set(arguments) - set(schema.properties))
+            for name in unknown:
+                arguments.pop(name)
+            await handler(params, **arguments)
+
+        call.__name__ = handler.__name__
+        self.register_function(
+            schema.name,
+            call,
+            cancel_on_interruption=cancel_on_interruption,
+            timeout_secs=timeout_secs,
+        )
+
     def function(
         self,
         function_name: str | None,

@@ -15,8 +15,9 @@ def test_status_round_trips_per_distribution_and_version(tmp_path, monkeypatch):
 
 def test_describe_status():
     assert describe_status(None) == "not run"
-    assert describe_status({"ok": True, "counts": {"pass": 12, "skip": 5}}) == "pass 12/17"
-    assert describe_status({"ok": False, "counts": {"pass": 10, "fail": 2}}) == "FAIL 2/12"
+    assert describe_status({"ok": True, "counts": {"pass": 12, "skip": 5}}) == "12 pass, 5 skip"
+    assert describe_status({"ok": True, "counts": {"pass": 4}}) == "4 pass"
+    assert describe_status({"ok": False, "counts": {"pass": 10, "fail": 2}}) == "FAIL 2, 10 pass"
 
 
 def test_unreadable_status_is_not_run(tmp_path, monkeypatch):

@@ -50,11 +50,13 @@ def read_conformance_status(distribution: str, version: str) -> dict[str, Any] |
 
 
 def describe_status(summary: dict[str, Any] | None) -> str:
-    """A short cell for tables: ``pass 12/17``, ``FAIL 2/17`` or ``not run``."""
+    """A short cell for tables: ``12 pass, 5 skip``, ``FAIL 2, 10 pass`` or ``not run``."""
     if not summary:
         return "not run"
     counts = summary.get("counts") or {}
-    total = sum(int(v) for v in counts.values())
-    if summary.get("ok"):
-        return f"pass {counts.get('pass', 0)}/{total}"
-    return f"FAIL {counts.get('fail', 0)}/{total}"
+    passed, failed = int(counts.get("pass", 0)), int(counts.get("fail", 0))
+    skipped = sum(int(v) for k, v in counts.items() if k not in ("pass", "fail"))
+    parts = [f"{passed} pass"] + ([f"{skipped} skip"] if skipped else [])
+    if not summary.get("ok") or failed:
+        return f"FAIL {failed}, " + ", ".join(parts)
+    return ", ".join(parts)

@@ -23,3 +23,19 @@ def test_ruff_is_clean():
         timeout=120,
     )
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_kernel_type_checks():
+    """Type hints on the kernel's public API are checked (STYLE: a type checker in CI)."""
+    try:
+        import mypy  # noqa: F401
+    except ImportError:
+        pytest.skip("mypy is not installed (it is in the workspace's dev group)")
+    out = subprocess.run(
+        [sys.executable, "-m", "mypy", str(ROOT / "core" / "src" / "voxpipe")],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=ROOT,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr

@@ -93,7 +93,7 @@ def _plugin_data(loaded: LoadedPlugin, registry: ServiceRegistry) -> dict[str, A
 
 
 def _problem_data(problem: PluginProblem, verbose: bool = False) -> dict[str, Any]:
-    data = {
+    data: dict[str, Any] = {
         "distribution": problem.distribution,
         "entry_point": problem.entry_point,
         "phase": problem.phase,

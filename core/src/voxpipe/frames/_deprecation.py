@@ -9,6 +9,7 @@ stack to the first frame outside the frame and metrics packages instead.
 from __future__ import annotations
 
 import sys
+from types import FrameType
 import warnings
 
 __all__ = ["warn_deprecated"]
@@ -19,7 +20,7 @@ _INTERNAL_PREFIXES = ("voxpipe.frames.", "voxpipe.metrics.")
 
 def _caller_stacklevel() -> int:
     level = 2  # 1 would be this helper's caller inside the package
-    frame = sys._getframe(2)
+    frame: FrameType | None = sys._getframe(2)
     while frame is not None:
         module = frame.f_globals.get("__name__", "")
         generated = frame.f_code.co_filename.startswith("<")

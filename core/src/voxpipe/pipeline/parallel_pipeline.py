@@ -139,8 +139,9 @@ class ParallelPipeline(FrameProcessor):
             return
         if branches > 1:
             key = (frame.id, direction)
-            count = self._seen.get(key)
-            if count is not None:
+            seen = self._seen.get(key)
+            if seen is not None:
+                count = seen
                 if count + 1 >= branches:
                     del self._seen[key]
                 else:

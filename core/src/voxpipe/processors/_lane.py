@@ -46,7 +46,7 @@ logger = logging.getLogger("voxpipe")
 __all__ = ["Lane"]
 
 try:  # the C implementation skips the Python wrapper's loop lookup
-    from _asyncio import current_task as _c_current_task
+    from _asyncio import current_task as _c_current_task  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - pure-Python asyncio
     _c_current_task = asyncio.current_task  # type: ignore[assignment]
 

@@ -628,7 +628,7 @@ class FrameProcessor(BaseObject):
         await self.push_frame(up, _UP)
 
     async def push_error(
-        self, error_msg: str, exception: BaseException | None = None, fatal: bool = False
+        self, error_msg: str, exception: Exception | None = None, fatal: bool = False
     ) -> None:
         """Report an error: fire ``on_error`` and push an ``ErrorFrame`` upstream."""
         await self.push_error_frame(ErrorFrame(error=error_msg, fatal=fatal, exception=exception))

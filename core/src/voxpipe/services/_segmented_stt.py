@@ -90,7 +90,8 @@ class SegmentedSTTMixin:
 
     def _log_abandoned(self, why: str, waited: float | None) -> None:
         """Say what is being given up: never drop speech without a trace."""
-        queued = [w for w in (self._segments._queue if self._segments is not None else ()) if w]  # noqa: SLF001
+        pending = getattr(self._segments, "_queue", ()) if self._segments is not None else ()
+        queued = [w for w in pending if w]  # asyncio.Queue keeps its items in _queue
         queued_secs = sum(_wav_secs(w) for w in queued)
         if self._in_flight is not None:
             started, secs = self._in_flight

@@ -300,7 +300,7 @@ class LLMService(UserTurnCompletionLLMServiceMixin, FunctionRegistry, AIService)
             replaced = self._turn_completion.filter(frame)
             if replaced is not None:
                 for out in replaced:
-                    if out.skip_tts:  # the marker: never spoken, whatever LLMConfigureOutputFrame says
+                    if getattr(out, "skip_tts", False):  # the marker: never spoken, whatever LLMConfigureOutputFrame says
                         await super().push_frame(out, direction)
                     else:
                         await self._push_output(out, direction)

@@ -197,8 +197,8 @@ class UserTurnController:
         for strategy in self._start:
             if await strategy.process_frame(frame) is ProcessFrameResult.STOP:
                 break
-        for strategy in self._stop:
-            if await strategy.process_frame(frame) is ProcessFrameResult.STOP:
+        for stop_strategy in self._stop:
+            if await stop_strategy.process_frame(frame) is ProcessFrameResult.STOP:
                 break
 
     # -- triggers -----------------------------------------------------------------------
@@ -223,11 +223,11 @@ class UserTurnController:
             return
         self._user_turn = False
         self._timeout_timer.cancel()
-        for s in self._stop:
-            await s.reset()
+        for stop_strategy in self._stop:
+            await stop_strategy.reset()
         await self._delegate._on_user_turn_stopped(strategy, params)
-        for s in self._start:
-            await s.user_turn_stopped()
+        for start_strategy in self._start:
+            await start_strategy.user_turn_stopped()
 
     async def _on_stop_timeout(self) -> None:
         if not self._user_turn:

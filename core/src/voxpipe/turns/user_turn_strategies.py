@@ -97,8 +97,8 @@ class ExternalUserTurnStrategies(UserTurnStrategies):
     """Defer turns to an upstream source (``UserTurnProcessor``, an STT with turn detection)."""
 
     start: list[BaseUserTurnStartStrategy] | None = field(
-        default_factory=lambda: [ExternalUserTurnStartStrategy()]
+        default_factory=lambda: list[BaseUserTurnStartStrategy]([ExternalUserTurnStartStrategy()])
     )
     stop: list[BaseUserTurnStopStrategy] | None = field(
-        default_factory=lambda: [ExternalUserTurnStopStrategy()]
+        default_factory=lambda: list[BaseUserTurnStopStrategy]([ExternalUserTurnStopStrategy()])
     )

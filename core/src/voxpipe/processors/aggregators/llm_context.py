@@ -251,8 +251,8 @@ class LLMContext:
         elif isinstance(tools, ToolsSchema):
             self._tools = tools if len(tools) else NOT_GIVEN
         elif isinstance(tools, Sequence) and not isinstance(tools, (str, bytes)):
-            standard = []
-            custom = []
+            standard: list[FunctionSchema] = []
+            custom: list[dict[str, Any]] = []
             for tool in tools:
                 if isinstance(tool, FunctionSchema):
                     standard.append(tool)

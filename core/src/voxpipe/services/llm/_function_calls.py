@@ -244,7 +244,8 @@ class FunctionCallRunner:
         logger.error("%s: function %r raised", service, call.function_name, exc_info=exc)
         if not run.finished:
             await service.push_error(
-                f"{service}: function {call.function_name!r} failed: {exc}", exception=exc
+                f"{service}: function {call.function_name!r} failed: {exc}",
+                exception=exc if isinstance(exc, Exception) else None,
             )
             await self._deliver(
                 run, {"error": f"function {call.function_name!r} failed: {exc}"}, None

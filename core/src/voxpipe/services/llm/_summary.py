@@ -48,7 +48,7 @@ async def summarize(
         try:
             summary = (
                 await asyncio.wait_for(
-                    service.run_inference(
+                    service.run_inference(  # type: ignore[arg-type]
                         context,
                         max_tokens=request.target_context_tokens,
                         system_instruction=request.summarization_prompt,

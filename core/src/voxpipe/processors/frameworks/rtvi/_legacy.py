@@ -170,9 +170,9 @@ class LegacyRegistry:
         data = msgspec.convert(message.data, _ActionData)
         action = self._actions.get(f"{data.service}:{data.action}")
         if action is None:
-            await self._send_error_response(
+            await self._send_error_response(  # type: ignore[attr-defined]
                 message.id, f"Action {data.service}:{data.action} not registered"
-            )  # type: ignore[attr-defined]
+            )
             return
         arguments = {arg.name: arg.value for arg in data.arguments}
         result = await action.handler(self, action.service, arguments)
@@ -205,7 +205,7 @@ class LegacyRegistry:
         for entry in data.config:
             service = self._services.get(entry.service)
             if service is None:
-                await self._send_error_response(
+                await self._send_error_response(  # type: ignore[attr-defined]
                     message.id, f"Service {entry.service} not registered"
                 )  # type: ignore[attr-defined]
                 return

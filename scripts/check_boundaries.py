@@ -50,7 +50,12 @@ STDLIB = set(sys.stdlib_module_names) | {"__future__"}
 IMPORT_NAMES = {"pyyaml": ["yaml"], "pillow": ["PIL"], "opencv-python": ["cv2"],
                 "python-dotenv": ["dotenv"], "importlib-metadata": ["importlib_metadata"],
                 "faster-whisper": ["faster_whisper"], "llama-cpp-python": ["llama_cpp"],
-                "protobuf": ["google"], "grpcio": ["grpc"], "scikit-learn": ["sklearn"]}
+                "protobuf": ["google"], "grpcio": ["grpc"], "scikit-learn": ["sklearn"],
+                "piper-tts": ["piper"]}
+
+# What a distribution brings along (so a plugin may import it), for when the
+# checking interpreter does not have the distribution installed to ask.
+KNOWN_REQUIRES = {"fastapi": ["starlette", "pydantic"]}
 
 
 def rel(path: Path) -> str:
@@ -160,6 +165,7 @@ def with_direct_requirements(dists: set[str]) -> set[str]:
 
     out = set(dists)
     for dist in dists:
+        out |= set(KNOWN_REQUIRES.get(dist, ()))
         try:
             requires = metadata.requires(dist) or []
         except metadata.PackageNotFoundError:

@@ -42,6 +42,7 @@ from voxpipe.audio.utils import create_file_resampler
 from voxpipe.errors import ConfigurationError
 from voxpipe.frames._base import Frame
 from voxpipe.frames.frames import CancelFrame, EndFrame, StartFrame
+from voxpipe.services.local_model import LocalModelWorker
 from voxpipe.services.settings import NOT_GIVEN, ServiceSettings, TTSSettings
 from voxpipe.services.tts_service import TTSService
 
@@ -136,7 +137,7 @@ class _PiperBase(TTSService):
         return [self._audio_frame(pcm[i:i + step], context_id) for i in range(0, len(pcm), step)]
 
 
-class PiperTTSService(_PiperBase):
+class PiperTTSService(LocalModelWorker, _PiperBase):
     """Piper voices run locally; see the module docstring.
 
     Args:
@@ -154,6 +155,8 @@ class PiperTTSService(_PiperBase):
         ConfigurationError: The default voice is asked for but neither
             installed nor in ``download_dir`` (the message says what to install).
     """
+
+    worker_name = "voxpipe-piper"
 
     def __init__(
         self,
@@ -212,30 +215,7 @@ class PiperTTSService(_PiperBase):
         except Exception:  # reported when the first sentence needs the voice
             logger.debug("%s: voice preload failed", self, exc_info=True)
 
-    # -- lifecycle ---------------------------------------------------------------------------
-
-    async def start(self, frame: StartFrame) -> None:
-        """Start the worker thread and load the voice on it (not awaited)."""
-        await super().start(frame)
-        if self._executor is None:
-            self._executor = concurrent.futures.ThreadPoolExecutor(
-                max_workers=1, thread_name_prefix="voxpipe-piper")
-            self._executor.submit(self._load_quietly)
-
-    async def stop(self, frame: EndFrame) -> None:
-        """Speak what is left (the base), then release the worker."""
-        await super().stop(frame)
-        self._release()
-
-    async def cancel(self, frame: CancelFrame) -> None:
-        """Release the worker at once."""
-        await super().cancel(frame)
-        self._release()
-
-    def _release(self) -> None:
-        executor, self._executor = self._executor, None
-        if executor is not None:
-            executor.shutdown(wait=False, cancel_futures=True)
+    # The worker thread's lifecycle (start/stop/cancel) is LocalModelWorker's.
 
     async def _update_settings(self, delta: ServiceSettings | Any) -> set[str]:
         """Apply a delta; a new ``voice`` is resolved now and loaded before the next sentence."""

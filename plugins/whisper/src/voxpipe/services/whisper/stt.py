@@ -46,7 +46,8 @@ import numpy as np
 
 from voxpipe.errors import ConfigurationError
 from voxpipe.frames._base import Frame
-from voxpipe.frames.frames import CancelFrame, EndFrame, StartFrame, TranscriptionFrame
+from voxpipe.frames.frames import TranscriptionFrame
+from voxpipe.services.local_model import LocalModelWorker
 from voxpipe.services.settings import NOT_GIVEN, NotGiven, ServiceSettings, STTSettings
 from voxpipe.services.stt_service import SegmentedSTTService
 
@@ -155,7 +156,7 @@ def _now_iso8601() -> str:
     return datetime.now(timezone.utc).isoformat()
 
 
-class WhisperSTTService(SegmentedSTTService):
+class WhisperSTTService(LocalModelWorker, SegmentedSTTService):
     """Speech-to-text with a local Whisper model (faster-whisper); see the module docstring.
 
     Args:
@@ -176,6 +177,8 @@ class WhisperSTTService(SegmentedSTTService):
         ConfigurationError: The default model is not installed (the message
             says what to install).
     """
+
+    worker_name = "voxpipe-whisper"
 
     Settings: ClassVar[type[STTSettings]] = WhisperSTTSettings
     _settings: WhisperSTTSettings
@@ -221,30 +224,7 @@ class WhisperSTTService(SegmentedSTTService):
         """Whisper reports TTFB and processing metrics."""
         return True
 
-    # -- lifecycle ---------------------------------------------------------------------
-
-    async def start(self, frame: StartFrame) -> None:
-        """Start the worker thread and load the model on it (not awaited)."""
-        await super().start(frame)
-        if self._executor is None:
-            self._executor = concurrent.futures.ThreadPoolExecutor(
-                max_workers=1, thread_name_prefix="voxpipe-whisper")
-            self._executor.submit(self._load_quietly)
-
-    async def stop(self, frame: EndFrame) -> None:
-        """Finish pending utterances (bounded by the base), then release the worker."""
-        await super().stop(frame)
-        self._release()
-
-    async def cancel(self, frame: CancelFrame) -> None:
-        """Drop pending work and release the worker at once."""
-        await super().cancel(frame)
-        self._release()
-
-    def _release(self) -> None:
-        executor, self._executor = self._executor, None
-        if executor is not None:
-            executor.shutdown(wait=False, cancel_futures=True)
+    # The worker thread's lifecycle (start/stop/cancel) is LocalModelWorker's.
 
     async def _update_settings(self, delta: ServiceSettings | Any) -> set[str]:
         """Apply a settings delta; a new ``model`` is resolved now and loaded before the next utterance."""

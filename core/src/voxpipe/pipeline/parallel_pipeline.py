@@ -19,8 +19,9 @@ from typing import Any
 
 from voxpipe.frames._base import Frame
 from voxpipe.frames.frames import CancelFrame, EndFrame, StartFrame, StopFrame
+from voxpipe.pipeline._branched import BranchedProcessor
 from voxpipe.pipeline.pipeline import Pipeline
-from voxpipe.processors.frame_processor import FrameDirection, FrameProcessor, FrameProcessorSetup
+from voxpipe.processors.frame_processor import FrameDirection, FrameProcessor
 
 __all__ = ["ParallelPipeline"]
 
@@ -46,7 +47,7 @@ class _BranchEdge(FrameProcessor):
             await self.push_frame(frame, direction)
 
 
-class ParallelPipeline(FrameProcessor):
+class ParallelPipeline(BranchedProcessor):
     """Runs branches side by side; see the module docstring for the merge rules.
 
     Args:
@@ -84,30 +85,6 @@ class ParallelPipeline(FrameProcessor):
     def branches(self) -> list[Pipeline]:
         """The branches, each wrapped in a :class:`Pipeline`."""
         return list(self._branches)
-
-    def processors_with_metrics(self) -> list[FrameProcessor]:
-        """Metrics-reporting processors of every branch."""
-        return [p for b in self._branches for p in b.processors_with_metrics()]
-
-    def entry_processors(self) -> list[FrameProcessor]:
-        """The first processor of each branch."""
-        return [b.processors[0] for b in self._branches]
-
-    def flat_processors(self) -> list[FrameProcessor]:
-        """Every processor of every branch."""
-        return [p for b in self._branches for p in b.flat_processors()]
-
-    async def setup(self, setup: FrameProcessorSetup) -> None:
-        """Set up this processor and every branch."""
-        await super().setup(setup)
-        for b in self._branches:
-            await b.setup(setup)
-
-    async def cleanup(self) -> None:
-        """Clean up every branch, then this processor."""
-        for b in self._branches:
-            await b.cleanup()
-        await super().cleanup()
 
     async def process_frame(self, frame: Frame, direction: FrameDirection) -> None:
         """Send ``frame`` into every branch."""

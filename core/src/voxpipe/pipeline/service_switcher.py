@@ -54,8 +54,9 @@ from voxpipe.frames.frames import (
     StartFrame,
     StopFrame,
 )
+from voxpipe.pipeline._branched import BranchedProcessor
 from voxpipe.pipeline.pipeline import Pipeline
-from voxpipe.processors.frame_processor import FrameDirection, FrameProcessor, FrameProcessorSetup
+from voxpipe.processors.frame_processor import FrameDirection, FrameProcessor
 from voxpipe.utils.base_object import BaseObject
 
 __all__ = [
@@ -209,7 +210,7 @@ async def _maybe_await(value: Any) -> Any:  # strategies may be written sync or 
     return await value if inspect.isawaitable(value) else value
 
 
-class ServiceSwitcher(FrameProcessor):
+class ServiceSwitcher(BranchedProcessor):
     """Holds several services and routes frames through the active one only.
 
     See the module docstring for the routing contract.
@@ -281,28 +282,8 @@ class ServiceSwitcher(FrameProcessor):
         """The service currently receiving frames."""
         return self._services[self._active_index]
 
-    def processors_with_metrics(self) -> list[FrameProcessor]:
-        """Metrics-reporting processors of every service."""
-        return [p for b in self._branches for p in b.processors_with_metrics()]
-
-    def entry_processors(self) -> list[FrameProcessor]:
-        """The first processor of each service's branch."""
-        return [b.processors[0] for b in self._branches]
-
-    def flat_processors(self) -> list[FrameProcessor]:
-        """Every processor of every branch (the edges included)."""
-        return [p for b in self._branches for p in b.flat_processors()]
-
-    async def setup(self, setup: FrameProcessorSetup) -> None:
-        """Set up this processor and every service."""
-        await super().setup(setup)
-        for b in self._branches:
-            await b.setup(setup)
-
     async def cleanup(self) -> None:
-        """Clean up every service, the strategy, then this processor."""
-        for b in self._branches:
-            await b.cleanup()
+        """Clean up the strategy, then every service and this processor."""
         await self._strategy.cleanup()
         await super().cleanup()
 

@@ -96,10 +96,10 @@ class Peer:
         self.open = True
 
     async def _send(self, data: str | bytes) -> None:
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must implement _send(data)")
 
     async def _close(self, code: int, reason: str) -> None:
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must implement _close(code, reason)")
 
     async def send(self, data: str | bytes, timeout: float) -> bool:
         """Send one message; False when the peer is gone or too slow (then it is closed)."""

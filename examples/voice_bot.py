@@ -225,16 +225,6 @@ def _local_classes() -> dict[str, type]:
                 self._loaded_source = source
             return self._model
 
-        def _transcribe(self, samples: Any, language: str | None, threshold: float) -> Any:
-            # Greedy decoding without timestamps: for a short spoken question this gives the
-            # same words as the default beam of 5 and takes about a third less time.
-            model = self._load()
-            segments, info = model.transcribe(
-                samples, language=language, condition_on_previous_text=False,
-                beam_size=1, without_timestamps=True)  # fmt: skip
-            text = "".join(s.text for s in segments if s.no_speech_prob <= threshold)
-            return text.strip(), getattr(info, "language", None)
-
         async def run_stt(self, audio: bytes):
             async for frame in super().run_stt(audio):
                 if isinstance(frame, TranscriptionFrame):
@@ -364,7 +354,7 @@ def create_services(chosen: Mapping[str, str] | None = None, registry: Any = Non
             continue
         classes = classes or local_classes()
         if kind == "stt":
-            services[kind] = classes["stt"](cpu_threads=stt_threads(), compute_type="int8")
+            services[kind] = classes["stt"](**stt_options())
         elif kind == "llm":
             settings = classes["llm"].Settings(
                 temperature=llm_temperature(), max_tokens=llm_max_tokens()
@@ -373,6 +363,11 @@ def create_services(chosen: Mapping[str, str] | None = None, registry: Any = Non
         else:
             services[kind] = classes["tts"](text_aggregator=ClauseTextAggregator())
     return services
+
+
+def stt_options() -> dict[str, Any]:
+    """Whisper's options: int8, greedy decoding (the same words as a beam of 5 on short questions, faster)."""
+    return {"cpu_threads": stt_threads(), "compute_type": "int8", "beam_size": 1}
 
 
 def stt_threads() -> int:
@@ -413,7 +408,7 @@ def warm_up() -> None:
 
         started = time.perf_counter()
         classes = local_classes()
-        stt = classes["stt"](cpu_threads=stt_threads(), compute_type="int8")
+        stt = classes["stt"](**stt_options())
         tts = classes["tts"]()
         llm = classes["llm"](n_threads=1)
         rng = np.random.default_rng(0)

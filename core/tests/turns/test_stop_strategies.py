@@ -115,6 +115,7 @@ async def test_turn_analyzer_incomplete_keeps_turn_open_complete_ends_it():
     await s.process_frame(StartFrame(audio_in_sample_rate=16000))
     assert analyzer.sample_rate == 16000
     assert isinstance(host.pushed[0], SpeechControlParamsFrame)
+    await s.process_frame(STTMetadataFrame(service_name="stt", ttfs_p99_latency=1.2))
     await s.process_frame(InputAudioRawFrame(audio=b"\x00\x00", sample_rate=16000, num_channels=1))
     await s.process_frame(VADUserStartedSpeakingFrame(start_secs=0.2))
     await s.process_frame(TranscriptionFrame("so I was", finalized=True))
@@ -122,9 +123,39 @@ async def test_turn_analyzer_incomplete_keeps_turn_open_complete_ends_it():
     assert host.stopped == [] and isinstance(host.pushed[-1], MetricsFrame)
     await s.process_frame(VADUserStartedSpeakingFrame(start_secs=0.2))
     await s.process_frame(VADUserStoppedSpeakingFrame(stop_secs=0.2))
+    assert host.stopped == []  # complete, but this speech's transcript has not come yet
+    await s.process_frame(TranscriptionFrame("going home", finalized=True))
     assert host.stopped
     await s.reset()
     assert analyzer.cleared == 1
+    await host.close(s)
+
+
+async def test_turn_analyzer_a_transcript_that_beat_the_verdict_ends_the_turn_at_the_verdict():
+    # An STT that starts at the VAD's pause can finish while the model is still judging.
+    s = TurnAnalyzerUserTurnStopStrategy(turn_analyzer=ScriptedTurnAnalyzer([EndOfTurnState.COMPLETE]))
+    host = await _active(s)
+    await s.process_frame(STTMetadataFrame(service_name="stt", ttfs_p99_latency=1.2))
+    await s.process_frame(VADUserStartedSpeakingFrame(start_secs=0.2))
+    await s.process_frame(TranscriptionFrame("what time is it", finalized=True))
+    await s.process_frame(VADUserStoppedSpeakingFrame(stop_secs=0.2))
+    assert host.stopped and host.stopped[0][0] is s  # no STT wait: the transcript is final
+    await host.close(s)
+
+
+async def test_turn_analyzer_an_earlier_segments_transcript_does_not_end_the_next_one():
+    analyzer = ScriptedTurnAnalyzer([EndOfTurnState.INCOMPLETE, EndOfTurnState.COMPLETE])
+    s = TurnAnalyzerUserTurnStopStrategy(turn_analyzer=analyzer)
+    host = await _active(s)
+    await s.process_frame(STTMetadataFrame(service_name="stt", ttfs_p99_latency=1.2))
+    await s.process_frame(VADUserStartedSpeakingFrame(start_secs=0.2))
+    await s.process_frame(VADUserStoppedSpeakingFrame(stop_secs=0.2))
+    await s.process_frame(TranscriptionFrame("I want", finalized=True))
+    await s.process_frame(VADUserStartedSpeakingFrame(start_secs=0.2))
+    await s.process_frame(VADUserStoppedSpeakingFrame(stop_secs=0.2))
+    assert host.stopped == []  # "a pizza" is still being transcribed
+    await host.clock.advance(1.1)  # ...or the STT wait (1.2 - 0.2 s) gives up on it
+    assert host.stopped
     await host.close(s)
 
 

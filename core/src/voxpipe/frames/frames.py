@@ -171,6 +171,7 @@ if TYPE_CHECKING:
     from voxpipe.frames.vad import (
         SpeechControlParamsFrame,
         VADParamsUpdateFrame,
+        VADUserSpeechPausedFrame,
         VADUserStartedSpeakingFrame,
         VADUserStoppedSpeakingFrame,
     )
@@ -295,6 +296,7 @@ _LOCATIONS: dict[str, str] = {
     "UserStartedSpeakingFrame": "voxpipe.frames.turn",
     "UserStoppedSpeakingFrame": "voxpipe.frames.turn",
     "VADParamsUpdateFrame": "voxpipe.frames.vad",
+    "VADUserSpeechPausedFrame": "voxpipe.frames.vad",
     "VADUserStartedSpeakingFrame": "voxpipe.frames.vad",
     "VADUserStoppedSpeakingFrame": "voxpipe.frames.vad",
     "VisionFullResponseEndFrame": "voxpipe.frames.llm",

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 __all__ = [
     "SpeechControlParamsFrame",
     "VADParamsUpdateFrame",
+    "VADUserSpeechPausedFrame",
     "VADUserStartedSpeakingFrame",
     "VADUserStoppedSpeakingFrame",
 ]
@@ -50,6 +51,27 @@ class VADUserStoppedSpeakingFrame(SystemFrame):
     """
 
     stop_secs: float = 0.0
+    timestamp: float = field(default_factory=time.time)
+
+
+@dataclass
+class VADUserSpeechPausedFrame(SystemFrame):
+    """The VAD has heard ``pause_secs`` of silence after speech: the user may be done.
+
+    An early hint, before ``VADUserStoppedSpeakingFrame`` confirms the end
+    (``stop_secs`` of silence): a segmented STT may start transcribing here. The
+    user may also go on speaking; then, if the speech then ends, another pause
+    frame comes before the stop frame. So every ``VADUserStoppedSpeakingFrame``
+    from :class:`~voxpipe.audio.vad.vad_controller.VADController` is preceded
+    by a pause frame in the same stretch of silence, and the last pause before
+    a stop marks where the speech ended.
+
+    Attributes:
+        pause_secs: The silence heard so far.
+        timestamp: Wall-clock time (``time.time()``) when the frame was created.
+    """
+
+    pause_secs: float = 0.0
     timestamp: float = field(default_factory=time.time)
 
 

@@ -11,6 +11,7 @@ import io
 import logging
 import time
 import wave
+from dataclasses import dataclass
 
 from voxpipe.frames._base import Frame
 from voxpipe.frames.frames import (
@@ -19,6 +20,7 @@ from voxpipe.frames.frames import (
     InputAudioRawFrame,
     StartFrame,
     TranscriptionFrame,
+    VADUserSpeechPausedFrame,
     VADUserStartedSpeakingFrame,
     VADUserStoppedSpeakingFrame,
 )
@@ -42,6 +44,19 @@ def pcm_to_wav(audio: bytes, sample_rate: int, num_channels: int = 1) -> bytes:
     return buf.getvalue()
 
 
+#: Audio past the pause point that still counts as "the silence after it": the stop frame's
+#: ``stop_secs`` plus this (VAD window lag, chunks the STT buffered before the pause arrived).
+_PAUSE_SLACK_SECS = 0.3
+
+
+@dataclass
+class _EarlyTranscript:
+    """A segment transcribed from the pause point, before the VAD confirmed the stop."""
+
+    audio_bytes: int  # how much of the segment it covers
+    task: asyncio.Task[list[Frame] | None]
+
+
 class SegmentedSTTMixin:
     """Buffers VAD-delimited speech and transcribes each segment on a worker task.
 
@@ -49,15 +64,19 @@ class SegmentedSTTMixin:
     ``_run_stt_and_push``, ``is_muted`` and task helpers.
     """
 
-    def _init_segmenter(self, push_empty: bool, pre_roll_secs: float, end_timeout: float) -> None:
+    def _init_segmenter(
+        self, push_empty: bool, pre_roll_secs: float, end_timeout: float, transcribe_on_pause: bool = False
+    ) -> None:
         self._push_empty_transcripts = push_empty
         self._pre_roll_secs = pre_roll_secs
         self._end_timeout = end_timeout
+        self._transcribe_on_pause = transcribe_on_pause
+        self._early: _EarlyTranscript | None = None
         self._speaking = False
         self._audio = bytearray()
         self._segment_rate = 0
         self._segment_channels = 1
-        self._segments: asyncio.Queue[bytes | None] | None = None
+        self._segments: asyncio.Queue[bytes | tuple[bytes, _EarlyTranscript] | None] | None = None
         self._segment_task: asyncio.Task[None] | None = None
         self._in_flight: tuple[float, float] | None = None  # (started, audio secs) of the segment being transcribed
 
@@ -78,10 +97,12 @@ class SegmentedSTTMixin:
             if not done:
                 self._log_abandoned("EndFrame", waited=self._end_timeout)
                 await self.cancel_task(task)  # type: ignore[attr-defined]
+        await self._drop_early()
 
     async def cancel(self, frame: CancelFrame) -> None:
         """Drop pending segments and stop at once."""
         await super().cancel(frame)  # type: ignore[misc]
+        await self._drop_early()
         task, self._segment_task = self._segment_task, None
         if task is not None:
             if self._in_flight is not None or (self._segments is not None and not self._segments.empty()):
@@ -91,7 +112,8 @@ class SegmentedSTTMixin:
     def _log_abandoned(self, why: str, waited: float | None) -> None:
         """Say what is being given up: never drop speech without a trace."""
         pending = getattr(self._segments, "_queue", ()) if self._segments is not None else ()
-        queued = [w for w in pending if w]  # asyncio.Queue keeps its items in _queue
+        # asyncio.Queue keeps its items in _queue; a segment with an early transcript is a pair
+        queued = [w if isinstance(w, bytes) else w[0] for w in pending if w]
         queued_secs = sum(_wav_secs(w) for w in queued)
         if self._in_flight is not None:
             started, secs = self._in_flight
@@ -112,15 +134,67 @@ class SegmentedSTTMixin:
         )
 
     async def process_frame(self, frame: Frame, direction: FrameDirection) -> None:
-        """Open a segment on VAD start; close and queue it on VAD stop."""
+        """Open a segment on VAD start; close and queue it on VAD stop.
+
+        With ``transcribe_on_pause``, a ``VADUserSpeechPausedFrame`` starts
+        transcribing the segment so far; at the stop, that transcript is used
+        if the user said nothing after the pause (the audio since is no longer
+        than the stop's silence), and the whole segment is transcribed otherwise.
+        """
         if isinstance(frame, VADUserStartedSpeakingFrame):
             self._speaking = True
+            await self._drop_early()
         await super().process_frame(frame, direction)  # type: ignore[misc]
-        if isinstance(frame, VADUserStoppedSpeakingFrame) and self._speaking:
+        if isinstance(frame, VADUserSpeechPausedFrame):
+            if self._speaking and self._transcribe_on_pause and not self.is_muted:  # type: ignore[attr-defined]
+                await self._transcribe_early()
+        elif isinstance(frame, VADUserStoppedSpeakingFrame) and self._speaking:
             self._speaking = False
             audio, self._audio = bytes(self._audio), bytearray()
-            if audio and self._segments is not None:
-                self._segments.put_nowait(pcm_to_wav(audio, self._segment_rate, self._segment_channels))
+            early, self._early = self._early, None
+            if not audio or self._segments is None:
+                if early is not None:
+                    await self.cancel_task(early.task)  # type: ignore[attr-defined]
+                return
+            wav = pcm_to_wav(audio, self._segment_rate, self._segment_channels)
+            after_pause = (len(audio) - early.audio_bytes) / self._bytes_per_sec() if early else None
+            if early is not None and after_pause is not None and after_pause <= frame.stop_secs + _PAUSE_SLACK_SECS:
+                self._segments.put_nowait((wav, early))
+                return
+            if early is not None:  # the user spoke after that pause: it is stale
+                await self.cancel_task(early.task)  # type: ignore[attr-defined]
+            self._segments.put_nowait(wav)
+
+    def _bytes_per_sec(self) -> float:
+        return float(max(1, self._segment_rate) * 2 * max(1, self._segment_channels))
+
+    async def _transcribe_early(self) -> None:
+        """Start transcribing the segment so far (replacing an earlier pause's attempt)."""
+        await self._drop_early()
+        audio = bytes(self._audio)
+        if not audio:
+            return
+        wav = pcm_to_wav(audio, self._segment_rate, self._segment_channels)
+        task = self.create_task(self._collect_transcript(wav), "early-transcript")  # type: ignore[attr-defined]
+        self._early = _EarlyTranscript(audio_bytes=len(audio), task=task)
+
+    async def _drop_early(self) -> None:
+        early, self._early = self._early, None
+        if early is not None:
+            await self.cancel_task(early.task)  # type: ignore[attr-defined]
+
+    async def _collect_transcript(self, wav: bytes) -> list[Frame] | None:
+        """What ``run_stt`` yields for ``wav``, held back; None if it failed.
+
+        A failure is not reported here: the segment is then transcribed again
+        at the stop, the normal way, which reports its own errors.
+        """
+        try:
+            return [frame async for frame in self.run_stt(wav) if frame is not None]  # type: ignore[attr-defined]
+        except Exception:
+            logger.debug("%s: early transcript failed; the whole segment will be transcribed", self,
+                         exc_info=True)
+            return None
 
     async def process_audio_frame(self, frame: InputAudioRawFrame, direction: FrameDirection) -> None:
         """Buffer audio: all of it while speaking, the last ``pre_roll_secs`` otherwise."""
@@ -150,12 +224,27 @@ class SegmentedSTTMixin:
 
     async def _segment_worker(self) -> None:
         assert self._segments is not None
-        while (wav := await self._segments.get()) is not None:
+        while (item := await self._segments.get()) is not None:
+            wav, early = (item, None) if isinstance(item, bytes) else item
             self._in_flight = (time.monotonic(), _wav_secs(wav))
             try:
-                await self._run_stt_and_push(wav)  # type: ignore[attr-defined]
+                frames = await self._early_frames(early) if early is not None else None
+                if frames is None:
+                    await self._run_stt_and_push(wav)  # type: ignore[attr-defined]
+                else:
+                    for out in frames:
+                        await self.push_frame(out)
             finally:
                 self._in_flight = None
+
+    async def _early_frames(self, early: _EarlyTranscript) -> list[Frame] | None:
+        """The early transcript's frames, or None when it failed (the segment is redone)."""
+        try:
+            return await early.task
+        except asyncio.CancelledError:
+            if not early.task.cancelled():
+                raise  # we are being cancelled, not the early task
+            return None
 
 
 def _wav_secs(wav: bytes) -> float:

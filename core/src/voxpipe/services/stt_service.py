@@ -281,6 +281,12 @@ class SegmentedSTTService(SegmentedSTTMixin, STTService):
         end_timeout_secs: Longest wait for pending segments at ``EndFrame``;
             what is still untranscribed then is cancelled with a warning that
             counts it. Raise it for a slow local model on a busy machine.
+        transcribe_on_pause: Start transcribing at ``VADUserSpeechPausedFrame``
+            (silence has begun) instead of waiting for the VAD's stop
+            (``stop_secs`` later); the transcript is used when the user said
+            nothing more. Saves up to ``stop_secs`` per turn at the cost of a
+            wasted transcription whenever the user pauses and goes on. Suits a
+            local model; off by default because a cloud provider bills each call.
         **kwargs: Passed to :class:`STTService`.
     """
 
@@ -290,8 +296,9 @@ class SegmentedSTTService(SegmentedSTTMixin, STTService):
         push_empty_transcripts: bool = False,
         pre_roll_secs: float = 1.0,
         end_timeout_secs: float = 10.0,
+        transcribe_on_pause: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        self._init_segmenter(push_empty_transcripts, pre_roll_secs, end_timeout_secs)
+        self._init_segmenter(push_empty_transcripts, pre_roll_secs, end_timeout_secs, transcribe_on_pause)
 

@@ -5,6 +5,8 @@ user context aggregator (``LLMUserAggregatorParams(vad_analyzer=...)``), so both
 emit the same frames for the same audio:
 
 * QUIET/STARTING → SPEAKING: ``VADUserStartedSpeakingFrame(start_secs)``;
+* ``pause_secs`` into STOPPING: ``VADUserSpeechPausedFrame`` (once per stretch of
+  silence; always before the stop frame that may follow it);
 * SPEAKING/STOPPING → QUIET: ``VADUserStoppedSpeakingFrame(stop_secs)``;
 * while speaking, a ``UserSpeakingFrame`` at most every ``speaking_interval_secs``
   of audio (it keeps idle detection quiet).
@@ -19,6 +21,7 @@ from voxpipe.frames._base import Frame
 from voxpipe.frames.frames import (
     SpeechControlParamsFrame,
     UserSpeakingFrame,
+    VADUserSpeechPausedFrame,
     VADUserStartedSpeakingFrame,
     VADUserStoppedSpeakingFrame,
 )
@@ -32,13 +35,20 @@ class VADController:
     Args:
         analyzer: The analyzer to drive.
         speaking_interval_secs: Audio seconds between ``UserSpeakingFrame`` frames.
+        pause_secs: Audio seconds of silence after speech before
+            ``VADUserSpeechPausedFrame`` (short breaths between words stay silent).
     """
 
-    def __init__(self, analyzer: VADAnalyzer, *, speaking_interval_secs: float = 0.2) -> None:
+    def __init__(
+        self, analyzer: VADAnalyzer, *, speaking_interval_secs: float = 0.2, pause_secs: float = 0.06
+    ) -> None:
         self._analyzer = analyzer
         self._speaking = False
         self._interval = speaking_interval_secs
         self._since_speaking_frame = 0.0
+        self._pause_secs = pause_secs
+        self._quiet_secs = 0.0  # silence heard in the current STOPPING stretch
+        self._paused = False  # the pause frame of this stretch was returned
 
     @property
     def analyzer(self) -> VADAnalyzer:
@@ -66,15 +76,29 @@ class VADController:
         speaking = state in (VADState.SPEAKING, VADState.STOPPING)
         out: list[Frame] = []
         params = self._analyzer.params
+        chunk_secs = len(audio) / 2 / max(1, sample_rate)
+        if state is VADState.STOPPING:
+            self._quiet_secs += chunk_secs
+        else:
+            self._quiet_secs = 0.0
         if speaking and not self._speaking:
             self._speaking = True
+            self._paused = False
             self._since_speaking_frame = 0.0
             out.append(VADUserStartedSpeakingFrame(start_secs=params.start_secs))
         elif not speaking and self._speaking:
             self._speaking = False
+            if not self._paused:  # the stretch ended within one chunk: still say where
+                out.append(VADUserSpeechPausedFrame(pause_secs=params.stop_secs))
+            self._paused = False
             out.append(VADUserStoppedSpeakingFrame(stop_secs=params.stop_secs))
         elif speaking:
-            self._since_speaking_frame += len(audio) / 2 / max(1, sample_rate)
+            if state is VADState.SPEAKING:
+                self._paused = False
+            elif not self._paused and self._quiet_secs >= self._pause_secs:
+                self._paused = True
+                out.append(VADUserSpeechPausedFrame(pause_secs=self._quiet_secs))
+            self._since_speaking_frame += chunk_secs
             if self._since_speaking_frame >= self._interval:
                 self._since_speaking_frame = 0.0
                 out.append(UserSpeakingFrame())
@@ -83,6 +107,7 @@ class VADController:
     def reset(self) -> VADUserStoppedSpeakingFrame | None:
         """Forget the analyzer state; returns a stop frame if speech was open."""
         self._analyzer.reset()
+        self._quiet_secs, self._paused = 0.0, False
         if self._speaking:
             self._speaking = False
             return VADUserStoppedSpeakingFrame(stop_secs=self._analyzer.params.stop_secs)

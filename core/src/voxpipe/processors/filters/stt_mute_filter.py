@@ -28,6 +28,7 @@ from voxpipe.frames.frames import (
     TranscriptionFrame,
     UserStartedSpeakingFrame,
     UserStoppedSpeakingFrame,
+    VADUserSpeechPausedFrame,
     VADUserStartedSpeakingFrame,
     VADUserStoppedSpeakingFrame,
 )
@@ -37,6 +38,7 @@ __all__ = ["STTMuteConfig", "STTMuteFilter", "STTMuteStrategy"]
 
 _SUPPRESSED = (
     InterruptionFrame,
+    VADUserSpeechPausedFrame,
     VADUserStartedSpeakingFrame,
     VADUserStoppedSpeakingFrame,
     UserStartedSpeakingFrame,

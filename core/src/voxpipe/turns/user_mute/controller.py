@@ -15,6 +15,7 @@ from voxpipe.frames.frames import (
     TranscriptionFrame,
     UserStartedSpeakingFrame,
     UserStoppedSpeakingFrame,
+    VADUserSpeechPausedFrame,
     VADUserStartedSpeakingFrame,
     VADUserStoppedSpeakingFrame,
 )
@@ -25,6 +26,7 @@ __all__ = ["MUTABLE_FRAMES", "UserMuteController"]
 #: User input dropped while muted.
 MUTABLE_FRAMES: tuple[type[Frame], ...] = (
     InterruptionFrame,
+    VADUserSpeechPausedFrame,
     VADUserStartedSpeakingFrame,
     VADUserStoppedSpeakingFrame,
     UserStartedSpeakingFrame,

@@ -8,7 +8,8 @@
   kept, a ``TurnMetricsData`` is pushed as a ``MetricsFrame``, and an STT wait
   of ``max(0, ttfs_p99_latency - stop_secs)`` starts.
 * The turn ends when there is text, the verdict is ``COMPLETE`` and either a
-  finalized transcript arrived or the STT wait elapsed.
+  finalized transcript arrived (since the last VAD start; it may come before
+  the verdict) or the STT wait elapsed.
 
 An incomplete verdict keeps the turn open until more speech, the analyzer's own
 silence fallback, or the controller's ``user_turn_stop_timeout``.
@@ -103,6 +104,7 @@ class TurnAnalyzerUserTurnStopStrategy(BaseUserTurnStopStrategy):
             self._vad_speaking = True
             self._complete = False
             self._stt_waited = False
+            self._finalized = False  # this speech's transcript is still to come
             self._analyzer.update_vad_start_secs(frame.start_secs)
             if self._timer is not None:
                 self._timer.cancel()
@@ -115,9 +117,11 @@ class TurnAnalyzerUserTurnStopStrategy(BaseUserTurnStopStrategy):
             wait = self._stt_wait(frame.stop_secs)
             if wait <= 0:
                 self._stt_waited = True
-                await self._maybe_stop()
             elif self._timer is not None:
                 self._timer.start(wait)
+            # The final transcript may already be here: an STT that starts at the VAD's
+            # pause can finish while the model was still judging the turn.
+            await self._maybe_stop()
         elif isinstance(frame, TranscriptionFrame) and frame.text.strip():
             self._text = f"{self._text} {frame.text.strip()}".strip()
             self._finalized = self._finalized or frame.finalized

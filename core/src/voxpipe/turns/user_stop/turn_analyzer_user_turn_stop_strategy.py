@@ -7,6 +7,11 @@
 * On a VAD stop the model runs (``analyze_end_of_turn``); its verdict is
   kept, a ``TurnMetricsData`` is pushed as a ``MetricsFrame``, and an STT wait
   of ``max(0, ttfs_p99_latency - stop_secs)`` starts.
+* With ``analyze_on_pause``, the model already runs at the VAD's
+  ``VADUserSpeechPausedFrame`` (the first ``pause_secs`` of silence, before the
+  stop). A ``COMPLETE`` verdict there is used at the stop without running the
+  model again; an ``INCOMPLETE`` one is judged again at the stop, on the audio
+  with the full ``stop_secs`` of silence.
 * The turn ends when there is text, the verdict is ``COMPLETE`` and either a
   finalized transcript arrived (since the last VAD start; it may come before
   the verdict) or the STT wait elapsed.
@@ -17,6 +22,8 @@ silence fallback, or the controller's ``user_turn_stop_timeout``.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from typing import Any
 
 from voxpipe.audio.turn.base_turn_analyzer import BaseTurnAnalyzer, EndOfTurnState
@@ -27,6 +34,7 @@ from voxpipe.frames.frames import (
     SpeechControlParamsFrame,
     StartFrame,
     TranscriptionFrame,
+    VADUserSpeechPausedFrame,
     VADUserStartedSpeakingFrame,
     VADUserStoppedSpeakingFrame,
 )
@@ -37,18 +45,29 @@ from voxpipe.turns.user_stop.base_user_turn_stop_strategy import BaseUserTurnSto
 
 __all__ = ["TurnAnalyzerUserTurnStopStrategy"]
 
+logger = logging.getLogger("voxpipe")
+
+_Verdict = tuple[EndOfTurnState, Any]
+
 
 class TurnAnalyzerUserTurnStopStrategy(BaseUserTurnStopStrategy):
     """See the module docstring.
 
     Args:
         turn_analyzer: The end-of-turn model.
+        analyze_on_pause: Also run the model at ``VADUserSpeechPausedFrame``, so
+            a ``COMPLETE`` verdict is ready when the VAD confirms the stop. Costs
+            one more inference whenever the user pauses and goes on.
         **kwargs: See :class:`BaseUserTurnStopStrategy`.
     """
 
-    def __init__(self, *, turn_analyzer: BaseTurnAnalyzer, **kwargs: Any) -> None:
+    def __init__(
+        self, *, turn_analyzer: BaseTurnAnalyzer, analyze_on_pause: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self._analyzer = turn_analyzer
+        self._analyze_on_pause = analyze_on_pause
+        self._early: asyncio.Task[_Verdict] | None = None
         self._timer: Timer | None = None
         self._text = ""
         self._vad_speaking = False
@@ -70,6 +89,7 @@ class TurnAnalyzerUserTurnStopStrategy(BaseUserTurnStopStrategy):
         """Stop the timer and release the analyzer."""
         if self._timer is not None:
             self._timer.cancel()
+        await self._drop_early()
         await self._analyzer.cleanup()
         await super().cleanup()
 
@@ -83,6 +103,7 @@ class TurnAnalyzerUserTurnStopStrategy(BaseUserTurnStopStrategy):
         """
         if self._timer is not None:
             self._timer.cancel()
+        await self._drop_early()
         self._text = ""
         self._complete = False
         self._finalized = False
@@ -100,7 +121,12 @@ class TurnAnalyzerUserTurnStopStrategy(BaseUserTurnStopStrategy):
             if self._analyzer.append_audio(frame.audio, self._vad_speaking) is EndOfTurnState.COMPLETE:
                 self._complete = True
                 await self._maybe_stop()
+        elif isinstance(frame, VADUserSpeechPausedFrame):
+            if self._analyze_on_pause and self._vad_speaking:
+                await self._drop_early()  # the user spoke again since that pause
+                self._early = self.host.create_task(self._analyzer.analyze_end_of_turn(), "early-turn-verdict")
         elif isinstance(frame, VADUserStartedSpeakingFrame):
+            await self._drop_early()
             self._vad_speaking = True
             self._complete = False
             self._stt_waited = False
@@ -110,7 +136,7 @@ class TurnAnalyzerUserTurnStopStrategy(BaseUserTurnStopStrategy):
                 self._timer.cancel()
         elif isinstance(frame, VADUserStoppedSpeakingFrame):
             self._vad_speaking = False
-            state, metrics = await self._analyzer.analyze_end_of_turn()
+            state, metrics = await self._verdict()
             self._complete = state is EndOfTurnState.COMPLETE
             if metrics is not None:
                 await self.host.push_frame(MetricsFrame(data=[metrics]), FrameDirection.DOWNSTREAM)
@@ -127,6 +153,28 @@ class TurnAnalyzerUserTurnStopStrategy(BaseUserTurnStopStrategy):
             self._finalized = self._finalized or frame.finalized
             await self._maybe_stop()
         return ProcessFrameResult.CONTINUE
+
+    async def _verdict(self) -> _Verdict:
+        """The model's verdict at a VAD stop: the pause's, if it was COMPLETE, else a fresh one."""
+        early, self._early = self._early, None
+        if early is not None:
+            try:
+                verdict = await early
+            except asyncio.CancelledError:
+                if not early.cancelled():
+                    raise
+            except Exception:
+                logger.debug("%s: the verdict at the pause failed; judging again", self, exc_info=True)
+            else:
+                if verdict[0] is EndOfTurnState.COMPLETE:
+                    return verdict
+        return await self._analyzer.analyze_end_of_turn()
+
+    async def _drop_early(self) -> None:
+        early, self._early = self._early, None
+        if early is not None and not early.done():
+            early.cancel()
+            await asyncio.wait({early}, timeout=1.0)
 
     async def _on_stt_wait(self) -> None:
         self._stt_waited = True

@@ -55,6 +55,19 @@ def test_settings_map_to_request_fields(dummy_gguf):
     assert "top_k" not in request and "tools" not in request
 
 
+def test_a_settings_system_prompt_keeps_the_turn_completion_instructions(dummy_gguf):
+    llm = LlamaCppLLMService(
+        model_path=dummy_gguf,
+        settings=LlamaCppLLMService.Settings(system_instruction="Be brief.",
+                                             filter_incomplete_user_turns=True),
+    )
+    assert llm.turn_completion_enabled
+    request = llm._build_request(LLMContext([{"role": "user", "content": "hi"}]))
+    system = request["messages"][0]
+    assert system["role"] == "system" and system["content"].startswith("Be brief.")
+    assert llm.turn_completion_config.instructions in system["content"]
+
+
 async def test_update_settings_frame_changes_the_next_request(dummy_gguf):
     llm = LlamaCppLLMService(model_path=dummy_gguf)
     llm._begin_loading = lambda: None  # the frames below never reach the model

@@ -242,7 +242,10 @@ class LlamaCppLLMService(LLMService):
         settings = self._settings
         assert isinstance(settings, LLMSettings)
         if is_given(settings.system_instruction) and settings.system_instruction:
-            system = {"role": "system", "content": settings.system_instruction}
+            # The settings' prompt replaces the context's, keeping the turn-completion
+            # instructions the kernel appended to it when incomplete turns are filtered.
+            instruction = self.turn_completion_system_instruction(settings.system_instruction)
+            system = {"role": "system", "content": instruction}
             if messages and messages[0].get("role") == "system":
                 messages[0] = system
             else:

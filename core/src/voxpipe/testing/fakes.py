@@ -305,6 +305,8 @@ class FakeTTSService(FrameProcessor):
         if isinstance(frame, InterruptionFrame):
             self._buffer, self._in_context = "", False
             await self.push_frame(frame, direction)
+        elif isinstance(frame, LLMTextFrame) and direction is _DOWN and frame.skip_tts:
+            await self.push_frame(frame, direction)  # not for speaking, as the real TTSService
         elif isinstance(frame, LLMTextFrame) and direction is _DOWN:
             self._buffer += frame.text
             while m := re.search(r"[.!?]\s+", self._buffer):

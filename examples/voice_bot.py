@@ -23,12 +23,14 @@ Tuned for latency on a small CPU:
   ``VOXPIPE_BOT_MAX_TOKENS``);
 * the TTS starts on the first clause of the answer, or its subject ("The capital of
   France | is Paris."), not the first sentence (:class:`ClauseTextAggregator`);
-* Whisper, Piper and the LLM use two threads each: each is on the critical path
-  while the others wait. The models are loaded once per process and shared by
+* Whisper, Piper and the LLM's prompt reading use two threads each
+  (``VOXPIPE_BOT_THREADS``): each is on the critical path while the others wait.
+  The models are loaded once per process and shared by
   sessions (:func:`shared_model`), and exercised once before the first session
   (:func:`warm_up`) so the first answer is not slow.
 
-Environment: ``VOXPIPE_BOT_SYSTEM`` (system prompt), ``VOXPIPE_BOT_GREETING``
+Environment: ``VOXPIPE_BOT_THREADS`` (CPU threads per model, default 2),
+``VOXPIPE_BOT_SYSTEM`` (system prompt), ``VOXPIPE_BOT_GREETING``
 (said when a client connects; empty: no greeting), ``VOXPIPE_BOT_TRANSCRIPT``
 (a JSON file the bot rewrites after every turn: what the user said, what the LLM
 answered, the latency of each answer — tests read it).
@@ -388,17 +390,40 @@ def create_services(chosen: Mapping[str, str] | None = None, registry: Any = Non
             settings = classes["llm"].Settings(
                 temperature=llm_temperature(), max_tokens=llm_max_tokens()
             )
-            services[kind] = classes["llm"](**LLM_THREADS, settings=settings)
+            services[kind] = classes["llm"](**llm_threads(), settings=settings)
         else:
-            services[kind] = classes["tts"](**TTS_THREADS, text_aggregator=ClauseTextAggregator())
+            services[kind] = classes["tts"](**tts_threads(), text_aggregator=ClauseTextAggregator())
     return services
 
 
-#: The LLM reads the prompt and writes on both cores: until its first sentence is out,
-#: nothing else runs (measured: ~60 ms sooner first audio than generating on one).
-LLM_THREADS = {"n_threads": 1, "n_threads_batch": 2}
-#: Piper on two threads: its first sentence is on the critical path.
-TTS_THREADS = {"cpu_threads": 2}
+def model_threads() -> int:
+    """CPU threads per model (``VOXPIPE_BOT_THREADS``, default 2).
+
+    Whisper, smart-turn's partner on the critical path, the LLM reading its
+    prompt and Piper speaking the first words each run while the others wait,
+    so one session may use both cores of a small machine. The LLM writes on one
+    thread, leaving the other core to Piper once it starts speaking (measured:
+    sooner first audio than writing on two). Set 1 when several sessions share
+    the machine.
+    """
+    return _env_threads("VOXPIPE_BOT_THREADS", 2)
+
+
+def _env_threads(name: str, default: int) -> int:
+    try:
+        return max(1, int(os.environ.get(name, "").strip() or default))
+    except ValueError:
+        return default
+
+
+def llm_threads() -> dict[str, int]:
+    """``n_threads``/``n_threads_batch`` for llama.cpp."""
+    return {"n_threads": 1, "n_threads_batch": model_threads()}
+
+
+def tts_threads() -> dict[str, int]:
+    """``cpu_threads`` for Piper."""
+    return {"cpu_threads": model_threads()}
 
 
 def stt_options() -> dict[str, Any]:
@@ -407,16 +432,8 @@ def stt_options() -> dict[str, Any]:
 
 
 def stt_threads() -> int:
-    """Threads for Whisper (``VOXPIPE_BOT_STT_THREADS``, default 2).
-
-    Transcription is the turn's critical path and runs while the other models
-    are idle, so one session gets both cores of a small machine; set 1 when
-    several sessions share the machine.
-    """
-    try:
-        return max(1, int(os.environ.get("VOXPIPE_BOT_STT_THREADS", "2")))
-    except ValueError:
-        return 2
+    """Threads for Whisper: ``VOXPIPE_BOT_STT_THREADS``, else :func:`model_threads`."""
+    return _env_threads("VOXPIPE_BOT_STT_THREADS", model_threads())
 
 
 def create_vad_and_turn() -> tuple[Any, Any]:
@@ -445,8 +462,8 @@ def warm_up() -> None:
         started = time.perf_counter()
         classes = local_classes()
         stt = classes["stt"](**stt_options())
-        tts = classes["tts"](**TTS_THREADS)
-        llm = classes["llm"](**LLM_THREADS)
+        tts = classes["tts"](**tts_threads())
+        llm = classes["llm"](**llm_threads())
         rng = np.random.default_rng(0)
         noise = (rng.standard_normal(16000) * 0.01).astype(np.float32)
         stt._transcribe(noise, "en", 0.4)

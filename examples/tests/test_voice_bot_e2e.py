@@ -189,6 +189,58 @@ def _wav_track_class(pcm48k: np.ndarray, start: asyncio.Event):
     return WavTrack
 
 
+SPOKEN = ["Yes.", "No thanks.", "Hi.", "Stop.", "Can you repeat that?",
+          "I would like to book a table for two people tomorrow evening at seven.",
+          "Um, I think, well, maybe we could try again later."]
+
+
+def word_errors(reference: str, heard: str) -> int:
+    """Word-level edit distance."""
+    ref, hyp = words(reference), words(heard)
+    row = list(range(len(hyp) + 1))
+    for i, r in enumerate(ref, 1):
+        prev, row[0] = row[0], i
+        for j, h in enumerate(hyp, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (r != h))
+    return row[-1]
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+def test_whispers_short_window_hears_as_well_as_its_30_second_window(question_wavs):
+    # The voice bot's speed-up (docs/decisions.md 14) must not cost words. On Piper speech,
+    # clean and with noise at 20 dB SNR, what the service keeps (the short window, or its
+    # 30 s re-run when the short one loops) is compared with the 30 s window alone. Piper's
+    # voice varies a little from run to run, hence the small allowances.
+    from faster_whisper import WhisperModel
+    from voxpipe.services.whisper.short_window import transcribe_short
+    from voxpipe.services.whisper.stt import bundled_model_path
+
+    model = WhisperModel(str(bundled_model_path()), device="cpu", compute_type="int8",
+                         cpu_threads=2, local_files_only=True)
+
+    def full_window(samples: np.ndarray) -> str:
+        segments, _ = model.transcribe(samples, language="en", beam_size=1, without_timestamps=True,
+                                       condition_on_previous_text=False)
+        return "".join(s.text for s in segments)
+
+    rng = np.random.default_rng(7)
+    kept_errors = full_errors = reruns = total_words = 0
+    for text in [*questions.QUESTIONS, *SPOKEN]:
+        clean = questions.synthesize(text).astype(np.float32) / 32768
+        noisy = clean + rng.standard_normal(clean.size).astype(np.float32) * np.sqrt(np.mean(clean**2) / 100)
+        for speech in (clean, noisy):
+            samples = np.concatenate([np.zeros(4800, np.float32), speech, np.zeros(4800, np.float32)])
+            full = full_window(samples)
+            short = transcribe_short(model, samples, language="en", no_speech_threshold=0.4, beam_size=1)
+            reruns += short is None
+            kept_errors += word_errors(text, full if short is None else short[0])
+            full_errors += word_errors(text, full)
+            total_words += len(words(text))
+    assert kept_errors <= full_errors + 2, (kept_errors, full_errors, total_words)
+    assert reruns <= 4, f"{reruns} of {2 * (len(questions.QUESTIONS) + len(SPOKEN))} needed the 30 s window"
+
+
 @pytest.mark.slow
 @pytest.mark.timeout(360)
 async def test_webrtc_peer_hears_a_spoken_answer(question_wavs, tmp_path, monkeypatch):

@@ -102,6 +102,26 @@ def test_repetitive_text_is_rejected_even_when_it_ends(model):
 
 @needs_model
 @pytest.mark.slow
+@pytest.mark.parametrize("text", [" Can you repeat that? Can you repeat that?",
+                                  " tell me the time tell me the time"])
+def test_an_utterance_said_twice_is_rejected(model, text):
+    assert transcribe_short(scripted(model, text), speech(), language="en", no_speech_threshold=0.4) is None
+
+
+@pytest.mark.parametrize(("text", "repeats"), [
+    ("Can you repeat that? Can you repeat that?", True),
+    ("the end of the end of the line", False),  # a repeat, but not at the end
+    ("No, no.", False),  # too short to be the decoder looping
+    ("Name a fruit that is yellow.", False),
+])
+def test_what_counts_as_repeating_itself(text, repeats):
+    from voxpipe.services.whisper.short_window import _repeats_itself
+
+    assert _repeats_itself(text) is repeats
+
+
+@needs_model
+@pytest.mark.slow
 def test_a_clean_decode_is_returned_and_no_speech_drops_it(model):
     clean = scripted(model, " Hello world, this is a test.")
     assert transcribe_short(clean, speech(), language="en", no_speech_threshold=0.4) == (

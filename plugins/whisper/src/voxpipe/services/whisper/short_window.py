@@ -12,14 +12,16 @@ This module encodes ``max(min_window_secs, duration + margin_secs)`` seconds
 (enough trailing silence that, on the tests in ``tests/``, the transcript
 matches the 30 s one) and checks the result: when the decoder does not end
 within a length bound proportional to the audio, or its text is repetitive
-(gzip compression ratio above Whisper's own 2.4 threshold), it returns None and
-the caller transcribes the standard way. Utterances longer than
+(gzip compression ratio above Whisper's own 2.4 threshold, or a phrase of three
+or more words said twice at the end), it returns None and the caller
+transcribes the standard way. Utterances longer than
 ``30 - margin_secs`` seconds always take the standard path.
 """
 
 from __future__ import annotations
 
 import math
+import re
 import zlib
 from dataclasses import dataclass
 from typing import Any
@@ -56,6 +58,20 @@ class ShortWindow:
 def _max_tokens(duration_secs: float) -> int:
     # Fast speech is about 4 words (~6 tokens) a second; anything well beyond is a loop.
     return int(12 + 8 * duration_secs)
+
+
+def _repeats_itself(text: str) -> bool:
+    """Whether ``text`` ends by repeating itself: "Can you repeat that? Can you repeat that?".
+
+    The short window's failure is to say the utterance again; a span of three or
+    more words said twice in a row at the end is taken as that (a person who
+    really says a phrase twice only costs a 30 s re-run, not a wrong word).
+    """
+    words = re.findall(r"[a-z0-9']+", text.lower())
+    for n in range(3, len(words) // 2 + 1):
+        if words[-n:] == words[-2 * n : -n]:
+            return True
+    return False
 
 
 def _compression_ratio(text: str) -> float:
@@ -119,7 +135,7 @@ def transcribe_short(
     tokens = result.sequences_ids[0]
     ended = len(tokens) < max_tokens - 1
     text = tokenizer.decode([t for t in tokens if t < tokenizer.eot]).strip()
-    if not ended or _compression_ratio(text) > MAX_COMPRESSION_RATIO:
+    if not ended or _compression_ratio(text) > MAX_COMPRESSION_RATIO or _repeats_itself(text):
         return None
     if result.no_speech_prob > no_speech_threshold:
         text = ""

@@ -65,11 +65,13 @@ class Bot:
         params: TransportParams | None = None,
         *,
         start_delay: float = 0.0,
+        create_delay: float = 0.0,
         **handler_kwargs: Any,
     ) -> None:
         self.params = params or TransportParams(audio_in_enabled=True, audio_out_enabled=True)
         self.handler = SmallWebRTCRequestHandler(**handler_kwargs)
         self.start_delay = start_delay
+        self.create_delay = create_delay  # a bot slow to build its transport (loading models)
         self.transport: SmallWebRTCTransport | None = None
         self.task: PipelineTask | None = None
         self.run: asyncio.Task[Any] | None = None
@@ -81,6 +83,16 @@ class Bot:
 
     async def callback(self, connection: SmallWebRTCConnection) -> None:
         self.callbacks += 1
+        if self.create_delay:
+            async def _later() -> None:
+                await asyncio.sleep(self.create_delay)
+                await self._build(connection)
+
+            self.run = asyncio.get_running_loop().create_task(_later(), name="test-bot-build")
+            return
+        await self._build(connection)
+
+    async def _build(self, connection: SmallWebRTCConnection) -> None:
         transport = self.transport = SmallWebRTCTransport(connection, self.params)
         task = self.task = PipelineTask(
             Pipeline([transport.input(), self.recorder, transport.output()]),
@@ -105,7 +117,8 @@ class Bot:
             await asyncio.sleep(self.start_delay)
             await PipelineRunner(handle_sigint=False, handle_sigterm=False).run(task)
 
-        self.run = asyncio.get_running_loop().create_task(_run(), name="test-bot-run")
+        building, self.run = self.run, asyncio.get_running_loop().create_task(_run(), name="test-bot-run")
+        assert building is None or building is asyncio.current_task()
 
     def _note(self, event: str) -> None:
         self.events.append(event)

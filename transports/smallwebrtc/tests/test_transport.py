@@ -47,6 +47,17 @@ async def test_connect_fires_on_client_connected_and_client_ready_gets_bot_ready
     assert bot.transport.webrtc_connection.is_connected()
 
 
+async def test_a_transport_created_after_the_peer_connected_still_announces_it(make_bot, make_peer):
+    # A bot that loads models before building its transport may miss the connection's
+    # "connected" event: the transport must read the state it starts from.
+    bot = make_bot(create_delay=1.0)
+    peer = make_peer()
+    await bot.connect(peer)  # connected before the transport exists
+    await bot.wait_for(lambda: "connected" in bot.events, timeout=10)
+    ready = await peer.client_ready(timeout=5.0)
+    assert ready["type"] == "bot-ready"
+
+
 async def test_client_ready_sent_before_the_pipeline_started_is_still_answered(make_bot, make_peer):
     bot = make_bot(start_delay=0.5)  # the bot is still loading when the client is ready
     peer = make_peer()

@@ -354,8 +354,10 @@ class SmallWebRTCTransport(BaseTransport):
         self._input: SmallWebRTCInputTransport | None = None
         self._output: SmallWebRTCOutputTransport | None = None
         self._started = False
-        self._connected = False
-        self._gone = False
+        # The connection may have connected (or ended) before this transport existed, e.g.
+        # while the bot loaded its models: start from its state, not only from its events.
+        self._connected = webrtc_connection.connection_state == "connected"
+        self._gone = webrtc_connection.closed or webrtc_connection.connection_state in ("failed", "closed")
         self._announced_connected = False
         self._announced_disconnected = False
         self._early_messages: deque[Any] = deque(maxlen=_MAX_EARLY_MESSAGES)

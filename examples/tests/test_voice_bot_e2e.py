@@ -259,7 +259,9 @@ async def test_webrtc_peer_hears_a_spoken_answer(question_wavs, tmp_path, monkey
     log = tmp_path / "transcript.json"
     monkeypatch.setenv("VOXPIPE_BOT_TRANSCRIPT", str(log))
     monkeypatch.setenv("VOXPIPE_BOT_OFFLINE", "1")
-    monkeypatch.setenv("VOXPIPE_BOT_GREETING", "Hello!")
+    # A greeting long enough that losing a chunk or two on a loaded machine cannot hide it
+    # ("Hello!" alone has ~0.35 s of loud audio, too close to the threshold below).
+    monkeypatch.setenv("VOXPIPE_BOT_GREETING", "Hello there! Ask me anything you like.")
     await asyncio.wait_for(asyncio.to_thread(voice_bot.warm_up), 120)
 
     handler = SmallWebRTCRequestHandler()
@@ -276,8 +278,8 @@ async def test_webrtc_peer_hears_a_spoken_answer(question_wavs, tmp_path, monkey
             await peer.wait_connected(timeout=20)
             # The greeting comes first: proof that audio flows bot -> peer. (It used to go
             # missing now and then: the bot built its transport after the peer connected.)
-            await peer.wait_for(lambda: speech_secs(peer.received_audio(), 48000) > 0.3, timeout=45)
-            await asyncio.sleep(1.5)
+            await peer.wait_for(lambda: speech_secs(peer.received_audio(), 48000) > 0.6, timeout=45)
+            await asyncio.sleep(2.5)
             peer.clear_received_audio()
             start.set()
             await peer.wait_for(lambda: log.is_file() and "bot_started" in log.read_text(), timeout=90)

@@ -31,7 +31,6 @@ import json
 import logging
 import os
 import resource
-import statistics
 import sys
 import tempfile
 import time
@@ -39,10 +38,10 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
-STAGES = ["vad_stopped", "stt_final", "turn_stopped", "llm_first_token", "tts_first_audio", "bot_audio"]
-SHORT = {"vad_stopped": "vad_stop", "stt_final": "stt", "turn_stopped": "turn",
-         "llm_first_token": "llm_first", "tts_first_audio": "tts_first", "bot_audio": "bot_audio"}  # fmt: skip
-REFERENCE = {"median_ms": 875, "p90_ms": 1337}  # pipecat-ai 1.14.0, same models, this machine
+sys.path.insert(0, str(REPO / "scripts"))
+import voice_bench_report as shared  # noqa: E402 - the scripts folder is not a package
+REFERENCE = {"median_ms": 875, "p90_ms": 1337}  # pipecat-ai 1.14.0, same models, this machine (issue 6)
+REFERENCE_NOTE = f"(pipecat-ai 1.14.0 reference: {REFERENCE['median_ms']} / {REFERENCE['p90_ms']})"
 
 
 def _load(name: str, path: Path) -> Any:
@@ -51,26 +50,6 @@ def _load(name: str, path: Path) -> Any:
     sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
-
-
-def pct(values: list[float], q: float) -> float:
-    """Linear-interpolated percentile (q in 0..100)."""
-    xs = sorted(values)
-    if not xs:
-        return float("nan")
-    k = (len(xs) - 1) * q / 100
-    lo, hi = int(k), min(int(k) + 1, len(xs) - 1)
-    return xs[lo] + (xs[hi] - xs[lo]) * (k - lo)
-
-
-def speech_end_secs(path: Path, threshold: float = 0.01) -> float:
-    """Offset of the last sample above ``threshold`` (-40 dBFS) in the WAV."""
-    import numpy as np
-    from voxpipe.runner.file_transport import read_wav
-
-    samples, rate = read_wav(path)
-    loud = np.flatnonzero(np.abs(samples) > threshold)
-    return (int(loud[-1]) + 1) / rate if loud.size else 0.0
 
 
 def rss_mb() -> float:
@@ -108,12 +87,12 @@ async def one_session(bot: Any, wav: Path, out_dir: Path) -> dict[str, Any]:
     recorder = bot.SessionRecorder()
     services = bot.create_services(dict(bot.LOCAL))
     await bot.run_bot(transport, None, services=services, observers=[Edges()], recorder=recorder)
-    end = marks.get("fed", float("nan")) + speech_end_secs(wav)
+    end = marks.get("fed", float("nan")) + shared.speech_end_secs(wav)
     result: dict[str, Any] = {"question": wav.name}
     times = recorder.exchanges[0]["times"] if recorder.exchanges else {}
     user = recorder.exchanges[0]["user"] if recorder.exchanges else ""
     times = {**times, "bot_audio": marks.get("bot_audio", float("nan"))}
-    for stage in STAGES:
+    for stage in shared.STAGES:
         result[stage] = round((times.get(stage, float("nan")) - end) * 1000, 1)
     result["latency_ms"] = result["bot_audio"]
     result["user"] = user
@@ -121,30 +100,6 @@ async def one_session(bot: Any, wav: Path, out_dir: Path) -> dict[str, Any]:
     result["ttfb_ms"] = {k.split("#")[0]: round(v * 1000, 1)
                          for k, v in (recorder.exchanges[0]["ttfb"] if recorder.exchanges else {}).items()}  # fmt: skip
     return result
-
-
-def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
-    ok = [r for r in results if r["latency_ms"] == r["latency_ms"]]  # not NaN
-    summary: dict[str, Any] = {"n": len(results), "answered": len(ok)}
-    for stage in STAGES:
-        values = [r[stage] for r in ok if r[stage] == r[stage]]
-        summary[stage] = {"median": round(statistics.median(values), 1) if values else None,
-                          "p90": round(pct(values, 90), 1) if values else None}  # fmt: skip
-    lat = [r["latency_ms"] for r in ok]
-    summary["median_ms"] = round(statistics.median(lat), 1) if lat else None
-    summary["p90_ms"] = round(pct(lat, 90), 1) if lat else None
-    return summary
-
-
-def print_table(summary: dict[str, Any], title: str) -> None:
-    print(f"\n{title}: {summary['answered']}/{summary['n']} answered")
-    print(f"{'stage (ms after end of speech)':32} {'median':>8} {'p90':>8}")
-    for stage in STAGES:
-        s = summary[stage]
-        print(f"{SHORT[stage]:32} {s['median'] if s['median'] is not None else '-':>8} "
-              f"{s['p90'] if s['p90'] is not None else '-':>8}")  # fmt: skip
-    print(f"{'latency':32} {summary['median_ms']:>8} {summary['p90_ms']:>8}   "
-          f"(pipecat-ai 1.14.0 reference: {REFERENCE['median_ms']} / {REFERENCE['p90_ms']})")
 
 
 async def sequential(bot: Any, wavs: list[Path], rounds: int, out_dir: Path) -> list[dict[str, Any]]:
@@ -181,7 +136,7 @@ async def concurrent(bot: Any, wavs: list[Path], n: int, rounds: int, out_dir: P
         finally:
             sampler.cancel()
     wall, cpu = time.monotonic() - wall0, cpu_secs() - cpu0
-    summary = summarize(results)
+    summary = shared.summarize(results)
     summary.update(sessions=n, cpu_percent=round(100 * cpu / wall, 1),
                    rss_base_mb=round(base_rss, 1), rss_peak_mb=round(peak_rss, 1),
                    rss_per_session_mb=round((peak_rss - base_rss) / n, 1))  # fmt: skip
@@ -210,8 +165,8 @@ def main(argv: list[str] | None = None) -> int:
         out_dir = Path(tmp)
         if not args.sessions:
             results = asyncio.run(sequential(bot, wavs, args.rounds, out_dir))
-            summary = summarize(results)
-            print_table(summary, "offline voice bot, one session")
+            summary = shared.summarize(results)
+            shared.print_table(summary, "offline voice bot, one session", note=REFERENCE_NOTE)
             report.update(results=results, summary=summary)
         else:
             sweep = []

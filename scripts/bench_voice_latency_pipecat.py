@@ -46,16 +46,17 @@ import json
 import os
 import queue
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 import urllib.request
-import wave
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import voice_bench_report as shared  # noqa: E402 - the scripts folder is not a package; no voxpipe import
 
 REPO = Path(__file__).resolve().parents[1]
 MAIN_SITE = REPO / ".venv" / "lib" / "python3.11" / "site-packages"
@@ -77,10 +78,6 @@ TRAILING_SILENCE_SECS = 3.0
 END_QUIET_SECS = 0.3
 MAX_WAIT_SECS = 20.0
 SESSION_TIMEOUT_SECS = 120.0
-
-STAGES = ["vad_stopped", "stt_final", "turn_stopped", "llm_first_token", "tts_first_audio", "bot_audio"]
-SHORT = {"vad_stopped": "vad_stop", "stt_final": "stt", "turn_stopped": "turn",
-         "llm_first_token": "llm_first", "tts_first_audio": "tts_first", "bot_audio": "bot_audio"}  # fmt: skip
 
 # Thread counts: one each, as in the reference. Set before onnxruntime/CTranslate2 load.
 os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -167,33 +164,6 @@ class LLMServer:
 
 
 # -- audio helpers ------------------------------------------------------------------------
-
-
-def read_pcm16(path: Path) -> tuple[bytes, int]:
-    with wave.open(str(path), "rb") as w:
-        if w.getnchannels() != 1 or w.getsampwidth() != 2:
-            raise ValueError(f"{path}: expected 16-bit mono")
-        return w.readframes(w.getnframes()), w.getframerate()
-
-
-def speech_end_secs(path: Path, threshold: float = 0.01) -> float:
-    """Offset of the last sample above ``threshold`` (-40 dBFS) in the WAV."""
-    import numpy as np
-
-    pcm, rate = read_pcm16(path)
-    samples = np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0
-    loud = np.flatnonzero(np.abs(samples) > threshold)
-    return (int(loud[-1]) + 1) / rate if loud.size else 0.0
-
-
-def pct(values: list[float], q: float) -> float:
-    """Linear-interpolated percentile (q in 0..100)."""
-    xs = sorted(values)
-    if not xs:
-        return float("nan")
-    k = (len(xs) - 1) * q / 100
-    lo, hi = int(k), min(int(k) + 1, len(xs) - 1)
-    return xs[lo] + (xs[hi] - xs[lo]) * (k - lo)
 
 
 # -- shared models: loaded once per process, one thread each ------------------------------
@@ -447,7 +417,7 @@ async def one_session(bench: Bench, wav: Path) -> dict[str, Any]:
     runner = WorkerRunner(handle_sigint=False)
     await runner.add_workers(worker)
     run = asyncio.create_task(runner.run())
-    pcm, rate = read_pcm16(wav)
+    pcm, rate = shared.read_pcm16(wav)
     if rate != 16000:
         raise ValueError(f"{wav}: expected 16 kHz")
     chunk = int(rate * CHUNK_SECS) * 2
@@ -486,9 +456,9 @@ async def one_session(bench: Bench, wav: Path) -> dict[str, Any]:
             except (TimeoutError, asyncio.TimeoutError, asyncio.CancelledError):
                 pass
     await asyncio.sleep(0.2)  # let the observer queues drain
-    end = marks.get("fed", float("nan")) + speech_end_secs(wav)
+    end = marks.get("fed", float("nan")) + shared.speech_end_secs(wav)
     result: dict[str, Any] = {"question": wav.name}
-    for stage in STAGES:
+    for stage in shared.STAGES:
         result[stage] = round((marks.get(stage, float("nan")) - end) * 1000, 1)
     result["latency_ms"] = result["bot_audio"]
     result["user"] = " ".join(t for t in text["user"] if t)
@@ -500,30 +470,6 @@ async def one_session(bench: Bench, wav: Path) -> dict[str, Any]:
 # -- report --------------------------------------------------------------------------------
 
 
-def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
-    ok = [r for r in results if r["latency_ms"] == r["latency_ms"]]  # not NaN
-    summary: dict[str, Any] = {"n": len(results), "answered": len(ok)}
-    for stage in STAGES:
-        values = [r[stage] for r in ok if r[stage] == r[stage]]
-        summary[stage] = {"median": round(statistics.median(values), 1) if values else None,
-                          "p90": round(pct(values, 90), 1) if values else None}  # fmt: skip
-    lat = [r["latency_ms"] for r in ok]
-    summary["median_ms"] = round(statistics.median(lat), 1) if lat else None
-    summary["p90_ms"] = round(pct(lat, 90), 1) if lat else None
-    return summary
-
-
-def print_table(summary: dict[str, Any], title: str) -> None:
-    print(f"\n{title}: {summary['answered']}/{summary['n']} answered")
-    print(f"{'stage (ms after end of speech)':32} {'median':>8} {'p90':>8}")
-    for stage in STAGES:
-        s = summary[stage]
-        print(f"{SHORT[stage]:32} {s['median'] if s['median'] is not None else '-':>8} "
-              f"{s['p90'] if s['p90'] is not None else '-':>8}")  # fmt: skip
-    print(f"{'latency':32} {summary['median_ms'] if summary['median_ms'] is not None else '-':>8} "
-          f"{summary['p90_ms'] if summary['p90_ms'] is not None else '-':>8}")  # fmt: skip
-
-
 async def sequential(bench: Bench, wavs: list[Path], rounds: int) -> list[dict[str, Any]]:
     results = []
     for r in range(rounds):
@@ -533,7 +479,7 @@ async def sequential(bench: Bench, wavs: list[Path], rounds: int) -> list[dict[s
             except (TimeoutError, asyncio.TimeoutError):
                 print(f"  warning: {wav.name} round {r}: session timed out", flush=True)
                 res = {"question": wav.name, "user": "", "llm": "", "ttfb_ms": {},
-                       **{stage: float("nan") for stage in STAGES}, "latency_ms": float("nan")}  # fmt: skip
+                       **{stage: float("nan") for stage in shared.STAGES}, "latency_ms": float("nan")}  # fmt: skip
             res["round"] = r
             results.append(res)
             print(f"  {wav.name} round {r}: {res['latency_ms']:.0f} ms  user={res['user']!r}  "
@@ -596,8 +542,8 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             timer.cancel()
             server.stop()
-    summary = summarize(results)
-    print_table(summary, "pipecat-ai 1.14.0 offline voice bot, one session")
+    summary = shared.summarize(results)
+    shared.print_table(summary, "pipecat-ai 1.14.0 offline voice bot, one session")
     report.update(results=results, summary=summary, loadavg_after=os.getloadavg())
     print(f"load average after: {report['loadavg_after']}")
     if args.json:

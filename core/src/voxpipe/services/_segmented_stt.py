@@ -152,21 +152,19 @@ class SegmentedSTTMixin:
             self._speaking = False
             audio, self._audio = bytes(self._audio), bytearray()
             early, self._early = self._early, None
+            # The pause's transcript stands if the user said nothing since; else it is stale.
+            if early is not None and not (audio and self._silent_since(early, len(audio), frame.stop_secs)):
+                await self.cancel_task(early.task)  # type: ignore[attr-defined]
+                early = None
             if not audio or self._segments is None:
-                if early is not None:
-                    await self.cancel_task(early.task)  # type: ignore[attr-defined]
                 return
             wav = pcm_to_wav(audio, self._segment_rate, self._segment_channels)
-            after_pause = (len(audio) - early.audio_bytes) / self._bytes_per_sec() if early else None
-            if early is not None and after_pause is not None and after_pause <= frame.stop_secs + _PAUSE_SLACK_SECS:
-                self._segments.put_nowait((wav, early))
-                return
-            if early is not None:  # the user spoke after that pause: it is stale
-                await self.cancel_task(early.task)  # type: ignore[attr-defined]
-            self._segments.put_nowait(wav)
+            self._segments.put_nowait(wav if early is None else (wav, early))
 
-    def _bytes_per_sec(self) -> float:
-        return float(max(1, self._segment_rate) * 2 * max(1, self._segment_channels))
+    def _silent_since(self, early: _EarlyTranscript, segment_bytes: int, stop_secs: float) -> bool:
+        """Whether the audio after ``early``'s pause is no more than the stop's silence."""
+        bytes_per_sec = max(1, self._segment_rate) * 2 * max(1, self._segment_channels)
+        return (segment_bytes - early.audio_bytes) / bytes_per_sec <= stop_secs + _PAUSE_SLACK_SECS
 
     async def _transcribe_early(self) -> None:
         """Start transcribing the segment so far (replacing an earlier pause's attempt)."""

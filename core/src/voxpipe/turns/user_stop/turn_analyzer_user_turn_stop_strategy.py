@@ -40,6 +40,7 @@ from voxpipe.frames.frames import (
 )
 from voxpipe.processors.frame_processor import FrameDirection
 from voxpipe.turns.timing import Timer
+from voxpipe.utils.asyncio.task_manager import cancel_and_wait
 from voxpipe.turns.types import ProcessFrameResult, UserTurnHost
 from voxpipe.turns.user_stop.base_user_turn_stop_strategy import BaseUserTurnStopStrategy
 
@@ -172,9 +173,8 @@ class TurnAnalyzerUserTurnStopStrategy(BaseUserTurnStopStrategy):
 
     async def _drop_early(self) -> None:
         early, self._early = self._early, None
-        if early is not None and not early.done():
-            early.cancel()
-            await asyncio.wait({early}, timeout=1.0)
+        if early is not None:
+            await cancel_and_wait(early, 1.0)
 
     async def _on_stt_wait(self) -> None:
         self._stt_waited = True

@@ -41,6 +41,12 @@ def test_window_is_the_utterance_plus_margin_and_never_30_seconds(duration, wind
     assert ShortWindow().window_secs(duration) == window
 
 
+def test_the_30_second_window_is_the_default_and_10_seconds_is_opt_in(tmp_path):
+    settings = WhisperSTTService.Settings(model=str(tmp_path))
+    assert WhisperSTTService(settings=settings)._short_window is None
+    assert WhisperSTTService(settings=settings, short_window_secs=10)._short_window == ShortWindow(10.0)
+
+
 @pytest.mark.parametrize("kwargs", [{"beam_size": 0}, {"short_window_secs": 0},
                                     {"short_window_secs": 30}, {"short_window_secs": -1}])
 def test_bad_decoder_options_are_configuration_errors(kwargs, tmp_path):
@@ -141,7 +147,7 @@ def test_silence_has_no_text(model):
 @needs_model
 @pytest.mark.slow
 def test_the_service_falls_back_to_the_30_second_window(model, monkeypatch):
-    service = WhisperSTTService(device="cpu", compute_type="int8", beam_size=1)
+    service = WhisperSTTService(device="cpu", compute_type="int8", beam_size=1, short_window_secs=10)
     service._model, service._loaded_source = model, service._model_source
     monkeypatch.setattr(whisper_stt, "transcribe_short", lambda *a, **k: None)
     text, _ = service._transcribe(speech(), "en", 0.4)

@@ -4,13 +4,14 @@ Whisper's encoder always reads a 30 s window: faster-whisper pads a 2 s
 question with 28 s of silence and encoding that silence is most of the cost
 (about 0.8 s of the 1 s a tiny.en transcription takes on one laptop core).
 CTranslate2 accepts a shorter window, and encoding 10 s instead of 30 s costs
-about a third as much. The catch is that the decoder was trained on 30 s
-windows: with too little trailing silence it does not see the audio end and
-repeats the utterance instead of emitting end-of-text.
+about a third as much. The catch is that the model was trained on 30 s
+windows: it is a little less accurate on a short one (on noisy Piper speech,
+~2 % more word errors with 10 s; ``docs/decisions.md`` 14), and with too little
+trailing silence it does not see the audio end and repeats the utterance
+instead of emitting end-of-text.
 
 This module encodes ``max(min_window_secs, duration + margin_secs)`` seconds
-(enough trailing silence that, on the tests in ``tests/``, the transcript
-matches the 30 s one) and checks the result: when the decoder does not end
+(8 s of trailing silence at least) and checks the result: when the decoder does not end
 within a length bound proportional to the audio, or its text is repetitive
 (gzip compression ratio above Whisper's own 2.4 threshold, or a phrase of three
 or more words said twice at the end), it returns None and the caller
